@@ -1,0 +1,1 @@
+export const KNOWN_EVENT_TYPES = ["message-received"] as const;
