@@ -2,6 +2,29 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" } })],
-  test: { include: ["test/**/*.test.ts"] },
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: {
+          CALLBACK_USERNAME: "bandwidth",
+          CALLBACK_PASSWORD: "test-callback-password",
+          CALLBACK_CREDENTIALS: "outbound-app:outbound-password\nthird:pass,with-comma:ok",
+          ADMIN_TOKEN: "test-admin-token",
+          SHARD_COUNT: "4",
+          MAX_BODY_BYTES: "65536",
+        },
+        r2Buckets: ["MEDIA"],
+        // Anything that leaves the isolate without going through the test's fetch stub fails loudly.
+        outboundService: (request: Request) =>
+          new Response(`unexpected outbound request: ${request.method} ${request.url}`, {
+            status: 599,
+          }),
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    restoreMocks: true,
+  },
 });

@@ -1,10 +1,7 @@
-import { DurableObject } from "cloudflare:workers";
-import { Hono } from "hono";
+import { app } from "./app.ts";
 
-const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", (c) => c.json({ ok: true }));
-
-export class EventShard extends DurableObject<Env> {}
-export class ConfigStore extends DurableObject<Env> {}
+export { EventShard } from "./shard/event-shard.ts";
+export { TailHub } from "./tail/tail-hub.ts";
+export { ConfigStore } from "./targets/config-store.ts";
 
 export default app;

@@ -1,0 +1,127 @@
+/**
+ * `pnpm dev`: the whole flow on one machine, for a newcomer.
+ * 1. copies .dev.vars.example to .dev.vars when missing;
+ * 2. starts a demo receiver on 127.0.0.1:8788 that verifies each delivery's signature and
+ *    prints the event;
+ * 3. starts the relay with `wrangler dev` on 127.0.0.1:8787 (state persisted under .wrangler/);
+ * 4. registers the receiver as a target and sends the reference sample callbacks.
+ * Ctrl-C stops everything.
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { verify } from "@bw-relay/schema";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const RELAY = "http://127.0.0.1:8787";
+const RECEIVER_PORT = Number(process.env.DEMO_RECEIVER_PORT ?? 8788);
+const RECEIVER = `http://127.0.0.1:${RECEIVER_PORT}/bandwidth`;
+
+if (!existsSync(join(appDir, ".dev.vars"))) {
+  copyFileSync(join(appDir, ".dev.vars.example"), join(appDir, ".dev.vars"));
+  console.log("created apps/relay/.dev.vars from .dev.vars.example");
+}
+const vars = Object.fromEntries(
+  readFileSync(join(appDir, ".dev.vars"), "utf8")
+    .split("\n")
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+);
+const adminHeaders = {
+  authorization: `Bearer ${vars.ADMIN_TOKEN}`,
+  "content-type": "application/json",
+};
+
+let secret = "";
+const receiver = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", async () => {
+    const body = Buffer.concat(chunks).toString("utf8");
+    const check = await verify({
+      payload: body,
+      headers: req.headers as Record<string, string>,
+      secrets: secret ? [secret] : [],
+    });
+    const [event] = JSON.parse(body) as { type: string; message: { id: string; text?: string } }[];
+    console.log(
+      `[receiver] ${check.ok ? "signature ok" : `signature BAD (${check.reason})`} ` +
+        `attempt ${req.headers["bw-relay-attempt"]} ${event?.type} message ${event?.message.id}` +
+        (event?.message.text ? ` "${event.message.text}"` : ""),
+    );
+    res.writeHead(check.ok ? 204 : 401).end();
+  });
+});
+receiver.listen(RECEIVER_PORT, "127.0.0.1");
+
+const wrangler = spawn(
+  join(appDir, "node_modules", ".bin", "wrangler"),
+  ["dev", "--ip", "127.0.0.1", "--port", "8787"],
+  { cwd: appDir, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+);
+const stop = () => {
+  wrangler.kill("SIGINT");
+  receiver.close();
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+wrangler.on("exit", (code) => {
+  receiver.close();
+  process.exit(code ?? 0);
+});
+
+async function waitForRelay(): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${RELAY}/healthz`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the relay did not start within 2 minutes");
+}
+
+async function setUpDemo(): Promise<void> {
+  await waitForRelay();
+  // The secret is shown only at creation: recreate the demo target to learn it again.
+  const { targets } = (await (
+    await fetch(`${RELAY}/api/targets`, { headers: adminHeaders })
+  ).json()) as {
+    targets: { id: string; name: string }[];
+  };
+  for (const t of targets.filter((t) => t.name === "demo-receiver")) {
+    await fetch(`${RELAY}/api/targets/${t.id}`, { method: "DELETE", headers: adminHeaders });
+  }
+  const created = (await (
+    await fetch(`${RELAY}/api/targets`, {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ name: "demo-receiver", url: RECEIVER }),
+    })
+  ).json()) as { target: { id: string }; secret: string };
+  secret = created.secret;
+  console.log(`[demo] registered ${RECEIVER} as target ${created.target.id}`);
+
+  const examplesDir = join(appDir, "..", "..", "packages", "schema", "test", "fixtures");
+  const basic = `Basic ${Buffer.from(`${vars.CALLBACK_USERNAME}:${vars.CALLBACK_PASSWORD}`).toString("base64")}`;
+  for (const file of readdirSync(examplesDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
+    const res = await fetch(`${RELAY}/callbacks`, {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: readFileSync(join(examplesDir, file), "utf8"),
+    });
+    console.log(`[demo] POST /callbacks ${file}: ${res.status} ${await res.text()}`);
+  }
+  console.log(
+    `[demo] try: curl -H 'authorization: Bearer ${vars.ADMIN_TOKEN}' ${RELAY}/api/events | head -c 600`,
+  );
+}
+
+setUpDemo().catch((err) => {
+  console.error(`[demo] ${err instanceof Error ? err.message : err}`);
+});

@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import type { RelayEnv } from "./config.ts";
+import { adminAuth } from "./http/auth.ts";
+import { errorResponse, HttpError } from "./http/errors.ts";
+import { callbacks } from "./routes/callbacks.ts";
+import { deliveries } from "./routes/deliveries.ts";
+import { events } from "./routes/events.ts";
+import { renderMetrics, stats } from "./routes/stats.ts";
+import { targets } from "./routes/targets.ts";
+import { tailStub } from "./tail/tail-hub.ts";
+
+/** The relay's HTTP surface, as ../../shared/DESIGN.md fixes it. */
+export const app = new Hono<{ Bindings: RelayEnv }>();
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+app.route("/callbacks", callbacks);
+
+app.use("/api/tail", adminAuth({ allowQueryToken: true }));
+app.get("/api/tail", async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    throw new HttpError(
+      426,
+      "upgrade_required",
+      "GET /api/tail is a WebSocket; send Upgrade: websocket.",
+    );
+  }
+  return tailStub(c.env).fetch(c.req.raw);
+});
+
+app.use("/api/*", adminAuth());
+app.route("/api/events", events);
+app.route("/api/targets", targets);
+app.route("/api/deliveries", deliveries);
+app.route("/api/stats", stats);
+
+app.use("/metrics", adminAuth());
+app.get("/metrics", async (c) =>
+  c.body(await renderMetrics(c.env), 200, {
+    "content-type": "text/plain; version=0.0.4; charset=utf-8",
+  }),
+);
+
+app.notFound(() => errorResponse(404, "not_found", "No such route."));
+
+app.onError((err) => {
+  if (err instanceof HttpError)
+    return errorResponse(err.status, err.code, err.message, err.headers);
+  // Unexpected: the details go to the log (name and message only), never to the client.
+  console.error(
+    "unhandled error",
+    err instanceof Error ? `${err.name}: ${err.message}` : "unknown",
+  );
+  return errorResponse(500, "internal_error", "Something went wrong; it has been logged.");
+});

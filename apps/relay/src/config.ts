@@ -1,0 +1,69 @@
+/**
+ * Settings of the relay, read from wrangler vars and secrets (see ../../shared/DESIGN.md).
+ * Vars arrive as strings; this module turns them into typed values with the documented defaults.
+ */
+
+/** Secrets and bindings that are optional, so `wrangler types` does not declare them. */
+export interface OptionalBindings {
+  CALLBACK_CREDENTIALS?: string;
+  MEDIA_SIGNING_KEY?: string;
+  BANDWIDTH_API_USERNAME?: string;
+  BANDWIDTH_API_PASSWORD?: string;
+  /** R2 bucket for `MEDIA_ARCHIVE=r2`; bind it in wrangler.jsonc when you turn the archive on. */
+  MEDIA?: R2Bucket;
+}
+
+/** The Worker's environment: what wrangler.jsonc declares plus the optional bindings. */
+export type RelayEnv = Omit<Env, "CALLBACK_USERNAME" | "CALLBACK_PASSWORD" | "ADMIN_TOKEN"> &
+  OptionalBindings & {
+    // Declared as required so `wrangler dev` warns when they are missing, but a deployed relay
+    // without them must still answer 503 not_configured rather than crash.
+    CALLBACK_USERNAME?: string;
+    CALLBACK_PASSWORD?: string;
+    ADMIN_TOKEN?: string;
+  };
+
+export type MediaMode = "passthrough" | "proxy";
+
+export interface Settings {
+  shardCount: number;
+  retentionMs: number;
+  maxBodyBytes: number;
+  mediaMode: MediaMode;
+  mediaArchive: "off" | "r2";
+  allowHttpTargets: boolean;
+  retryBaseMs: number;
+}
+
+const cache = new WeakMap<object, Settings>();
+
+/** Reads the settings once per environment object; bad values fall back to the default. */
+export function readSettings(env: RelayEnv): Settings {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const settings: Settings = {
+    shardCount: intVar(env.SHARD_COUNT, "SHARD_COUNT", 8, 1, 1024),
+    retentionMs: intVar(env.RETENTION_HOURS, "RETENTION_HOURS", 48, 1, 24 * 365) * 3_600_000,
+    maxBodyBytes: intVar(env.MAX_BODY_BYTES, "MAX_BODY_BYTES", 1_048_576, 1024, 32 * 1_048_576),
+    mediaMode: env.MEDIA_MODE === "proxy" ? "proxy" : "passthrough",
+    mediaArchive: env.MEDIA_ARCHIVE === "r2" ? "r2" : "off",
+    allowHttpTargets: env.ALLOW_HTTP_TARGETS === "true",
+    retryBaseMs: intVar(env.RETRY_BASE_MS, "RETRY_BASE_MS", 5000, 1, 3_600_000),
+  };
+  cache.set(env, settings);
+  return settings;
+}
+
+function intVar(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  console.warn(`setting ${name} is not an integer in [${min}, ${max}]; using ${fallback}`);
+  return fallback;
+}

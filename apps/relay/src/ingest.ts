@@ -1,0 +1,49 @@
+import { eventId, normalize } from "@bw-relay/schema";
+import type { IngestRecord } from "./shard/types.ts";
+
+/**
+ * Turns one element of an inbound batch into what a shard stores: valid events (known or
+ * new types) normalized; anything else quarantined with its issues. Never throws on input.
+ */
+export async function toIngestRecord(
+  raw: unknown,
+  rewriteMediaUrl?: (url: string) => string,
+): Promise<IngestRecord> {
+  const result = normalize(raw, rewriteMediaUrl ? { rewriteMediaUrl } : undefined);
+  if (result.success) {
+    const event = result.event;
+    const message = event.message;
+    return {
+      id: await eventId(event),
+      type: event.type,
+      messageId: message.id,
+      direction: stringOrNull(message.direction),
+      owner: stringOrNull(message.owner),
+      applicationId: stringOrNull(message.applicationId),
+      raw: JSON.stringify(raw),
+      normalized: JSON.stringify(event),
+      issues: null,
+    };
+  }
+  const object = isObject(raw) ? raw : {};
+  const message = isObject(object.message) ? object.message : {};
+  return {
+    id: await eventId(raw),
+    type: stringOrNull(object.type),
+    messageId: stringOrNull(message.id),
+    direction: stringOrNull(message.direction),
+    owner: stringOrNull(message.owner),
+    applicationId: stringOrNull(message.applicationId),
+    raw: JSON.stringify(raw),
+    normalized: null,
+    issues: JSON.stringify(result.issues),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}

@@ -1,0 +1,159 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import { type RelayEnv, readSettings } from "../config.ts";
+import { HttpError } from "../http/errors.ts";
+import { jsonBody, parseOr400 } from "../http/validation.ts";
+import { allShards, shardIndexFor, shardStub } from "../shard/sharding.ts";
+import {
+  DELIVERY_STATUSES,
+  EVENT_STATUSES,
+  type EventDetail,
+  type EventFilter,
+  type EventSummary,
+} from "../shard/types.ts";
+
+export const events = new Hono<{ Bindings: RelayEnv }>();
+
+const timeParam = v.pipe(
+  v.string(),
+  v.transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
+  v.check((n) => !Number.isNaN(n), "must be an ISO-8601 date-time or unix milliseconds"),
+);
+
+const ListQuerySchema = v.object({
+  type: v.optional(v.string()),
+  direction: v.optional(v.picklist(["in", "out"], 'must be "in" or "out"')),
+  owner: v.optional(v.string()),
+  messageId: v.optional(v.string()),
+  status: v.optional(
+    v.picklist(
+      [...new Set<string>([...EVENT_STATUSES, ...DELIVERY_STATUSES])],
+      `must be one of ${EVENT_STATUSES.join(", ")}`,
+    ),
+  ),
+  targetId: v.optional(v.string()),
+  since: v.optional(timeParam),
+  until: v.optional(timeParam),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(500),
+    ),
+    "50",
+  ),
+  cursor: v.optional(v.string()),
+});
+
+/** Cursors are opaque to clients: base64url of the (receivedAt, id) position. */
+export function encodeCursor(position: { t: number; id: string }): string {
+  return btoa(JSON.stringify([position.t, position.id]))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string): { t: number; id: string } {
+  try {
+    const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const [t, id] = JSON.parse(json) as unknown[];
+    if (typeof t === "number" && typeof id === "string") return { t, id };
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, "invalid_cursor", "The cursor is not one this API returned.");
+}
+
+events.get("/", async (c) => {
+  const query = parseOr400(ListQuerySchema, c.req.query(), "invalid_query");
+  if (
+    query.targetId === undefined &&
+    query.status &&
+    !EVENT_STATUSES.includes(query.status as never)
+  ) {
+    throw new HttpError(
+      400,
+      "invalid_query",
+      `status: must be one of ${EVENT_STATUSES.join(", ")}.`,
+    );
+  }
+  if (
+    query.targetId !== undefined &&
+    query.status &&
+    !DELIVERY_STATUSES.includes(query.status as never)
+  ) {
+    throw new HttpError(
+      400,
+      "invalid_query",
+      `status: with targetId, must be a delivery status (${DELIVERY_STATUSES.join(", ")}).`,
+    );
+  }
+  const { cursor, limit, ...filters } = query;
+  const filter: EventFilter = { ...filters, limit };
+  if (cursor !== undefined) filter.before = decodeCursor(cursor);
+
+  const settings = readSettings(c.env);
+  // All events of a message live in one shard: no fan-out needed.
+  const shards =
+    filter.messageId !== undefined
+      ? [shardStub(c.env, shardIndexFor(filter.messageId, settings.shardCount))]
+      : allShards(c.env, settings.shardCount);
+  const pages = await Promise.all(shards.map((shard) => shard.list(filter)));
+  const merged = pages
+    .flat()
+    .sort(
+      (a, b) =>
+        b.t - a.t || (a.summary.id < b.summary.id ? 1 : a.summary.id > b.summary.id ? -1 : 0),
+    );
+  const page = merged.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    merged.length > limit && last ? encodeCursor({ t: last.t, id: last.summary.id }) : null;
+  const list: EventSummary[] = page.map((e) => e.summary);
+  return c.json({ events: list, nextCursor });
+});
+
+/** Event ids do not name their shard (they hash the event's identity), so look in all. */
+async function findEvent(env: RelayEnv, id: string): Promise<EventDetail | null> {
+  const settings = readSettings(env);
+  const found = await Promise.all(allShards(env, settings.shardCount).map((s) => s.get(id)));
+  return found.find((e) => e !== null) ?? null;
+}
+
+events.get("/:id", async (c) => {
+  const event = await findEvent(c.env, c.req.param("id"));
+  if (!event)
+    throw new HttpError(404, "not_found", "No event with this id (it may have been purged).");
+  return c.json({ event });
+});
+
+const ReplaySchema = v.strictObject({ targetId: v.optional(v.string()) });
+
+events.post("/:id/replay", async (c) => {
+  const { targetId } = parseOr400(ReplaySchema, await jsonBody(c.req.raw));
+  const id = c.req.param("id");
+  const settings = readSettings(c.env);
+  const results = await Promise.all(
+    allShards(c.env, settings.shardCount).map((s) => s.replay(id, targetId)),
+  );
+  const result = results.find((r) => r !== null);
+  if (!result)
+    throw new HttpError(404, "not_found", "No event with this id (it may have been purged).");
+  if ("error" in result) {
+    switch (result.error) {
+      case "quarantined":
+        throw new HttpError(409, "event_quarantined", "A quarantined event is never forwarded.");
+      case "unknown_target":
+        throw new HttpError(404, "target_not_found", "No target with this id.");
+      case "no_target":
+        throw new HttpError(
+          409,
+          "no_matching_target",
+          "No target wants this event; name one with targetId.",
+        );
+    }
+  }
+  return c.json({ queued: result.queued }, 202);
+});

@@ -1,0 +1,122 @@
+/** Shapes that cross the Worker <-> EventShard RPC boundary and the admin API. */
+
+export type EventStatus = "quarantined" | "stored" | "pending" | "delivered" | "failed" | "dead";
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "dead";
+
+export const EVENT_STATUSES: readonly EventStatus[] = [
+  "quarantined",
+  "stored",
+  "pending",
+  "delivered",
+  "failed",
+  "dead",
+];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  "pending",
+  "delivered",
+  "failed",
+  "dead",
+];
+
+/** One event of an inbound request, validated and normalized by the Worker. */
+export interface IngestRecord {
+  id: string;
+  type: string | null;
+  messageId: string | null;
+  direction: string | null;
+  owner: string | null;
+  applicationId: string | null;
+  /** The event as received, as JSON. */
+  raw: string;
+  /** The normalized event as JSON; null when quarantined. */
+  normalized: string | null;
+  /** Validation issues as JSON; null unless quarantined. */
+  issues: string | null;
+}
+
+export interface IngestOutcome {
+  accepted: number;
+  duplicates: number;
+  quarantined: number;
+  /** Summaries of the events this call stored (not the duplicates), for the live tail. */
+  stored: EventSummary[];
+}
+
+export interface DeliverySummary {
+  targetId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  lastStatusCode: number | null;
+  nextAttemptAt: string | null;
+}
+
+export interface EventSummary {
+  id: string;
+  receivedAt: string;
+  type: string | null;
+  messageId: string | null;
+  direction: string | null;
+  owner: string | null;
+  status: EventStatus;
+  deliveries: DeliverySummary[];
+}
+
+export interface Attempt {
+  attempt: number;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+export interface EventDetail extends EventSummary {
+  applicationId: string | null;
+  raw: unknown;
+  normalized: unknown;
+  issues: unknown;
+  deliveries: (DeliverySummary & { lastError: string | null; attempts: Attempt[] })[];
+}
+
+/** `GET /api/events` filters, validated by the Worker. */
+export interface EventFilter {
+  type?: string;
+  direction?: string;
+  owner?: string;
+  messageId?: string;
+  status?: string;
+  targetId?: string;
+  since?: number;
+  until?: number;
+  limit: number;
+  /** Only events strictly older than this (receivedAt ms, id) position. */
+  before?: { t: number; id: string };
+}
+
+/** A listed event plus the key the Worker merges shards by. */
+export interface ListedEvent {
+  t: number;
+  summary: EventSummary;
+}
+
+export interface ShardStats {
+  byStatus: Record<string, number>;
+  byType: Record<string, number>;
+  counters: Record<string, number>;
+  targets: Record<
+    string,
+    {
+      pending: number;
+      delivered: number;
+      failed: number;
+      dead: number;
+      attempts: number;
+      successfulAttempts: number;
+      lagMsSum: number;
+      lagMsMax: number;
+      oldestPendingReceivedAt: number | null;
+    }
+  >;
+  pending: number;
+  oldestPendingReceivedAt: number | null;
+}

@@ -1,0 +1,63 @@
+import { DurableObject } from "cloudflare:workers";
+import type { RelayEnv } from "../config.ts";
+import type { EventSummary } from "../shard/types.ts";
+
+/**
+ * The live tail: one Durable Object holding every `GET /api/tail` WebSocket, hibernatable so
+ * idle listeners cost nothing. The Worker publishes each accepted batch after answering.
+ */
+export class TailHub extends DurableObject<RelayEnv> {
+  constructor(ctx: DurableObjectState, env: RelayEnv) {
+    super(ctx, env);
+    // Keep-alives are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  override async fetch(_request: Request): Promise<Response> {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** Sends `{"event": EventSummary}` per event to every listener; returns how many listen. */
+  async publish(events: EventSummary[]): Promise<number> {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return 0;
+    const messages = events.map((event) => JSON.stringify({ event }));
+    for (const socket of sockets) {
+      for (const message of messages) {
+        try {
+          socket.send(message);
+        } catch {
+          // A socket closing under us is not the publisher's problem.
+        }
+      }
+    }
+    return sockets.length;
+  }
+
+  override async webSocketMessage(): Promise<void> {
+    // The tail is one-way; anything a client sends besides "ping" is ignored.
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+export function tailStub(env: RelayEnv): DurableObjectStub<TailHub> {
+  return env.TAIL.get(env.TAIL.idFromName("tail"));
+}
+
+/** Best effort: the events are stored already; a tail that misses one loses nothing. */
+export async function publishToTail(env: RelayEnv, events: EventSummary[]): Promise<void> {
+  try {
+    await tailStub(env).publish(events);
+  } catch (err) {
+    console.warn("tail publish failed", err instanceof Error ? err.name : "unknown");
+  }
+}

@@ -1,0 +1,170 @@
+/** Targets: where events are forwarded, their filters and their delivery state. */
+
+export type TargetState = "active" | "paused" | "circuit_open" | "disabled";
+
+/** Circuit-breaker bookkeeping, kept with the target in the Config object. */
+export interface BreakerState {
+  consecutiveFailures: number;
+  /** When the current run of failures began (ms), null while the target is healthy. */
+  failingSince: number | null;
+  /** When an open circuit lets the next probe through (ms). */
+  probeAt: number | null;
+  /** How long the circuit waits between probes; doubles per failed probe. */
+  probeIntervalMs: number;
+  lastError: string | null;
+}
+
+/** A target as stored, secrets included. Never leaves the relay. */
+export interface TargetRecord {
+  id: string;
+  name: string;
+  url: string;
+  eventTypes: string[];
+  directions: string[];
+  owners: string[];
+  applicationIds: string[];
+  headers: Record<string, string>;
+  enabled: boolean;
+  state: TargetState;
+  stateReason: string | null;
+  maxAttempts: number;
+  timeoutMs: number;
+  createdAt: string;
+  updatedAt: string;
+  secret: string;
+  /** The secret before the last rotation; it keeps signing until `previousSecretExpiresAt`. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  breaker: BreakerState;
+}
+
+/** A target as the admin API shows it: no secrets, sensitive header values masked. */
+export interface Target {
+  id: string;
+  name: string;
+  url: string;
+  eventTypes: string[];
+  directions: string[];
+  owners: string[];
+  applicationIds: string[];
+  headers: Record<string, string>;
+  enabled: boolean;
+  state: TargetState;
+  stateReason: string | null;
+  maxAttempts: number;
+  timeoutMs: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Until when the previous secret still signs, after a rotation (ISO-8601), else null. */
+  previousSecretExpiresAt: string | null;
+  circuit: { consecutiveFailures: number; failingSince: string | null; probeAt: string | null };
+}
+
+/** What a shard needs to route and send: the record minus API-only fields. */
+export type DeliveryTarget = Pick<
+  TargetRecord,
+  | "id"
+  | "url"
+  | "eventTypes"
+  | "directions"
+  | "owners"
+  | "applicationIds"
+  | "headers"
+  | "enabled"
+  | "state"
+  | "maxAttempts"
+  | "timeoutMs"
+> & {
+  /** Secrets that sign, current first. */
+  secrets: string[];
+  probeAt: number | null;
+};
+
+/** The versioned set of targets the Config object hands to shards. */
+export interface TargetsSnapshot {
+  version: number;
+  targets: DeliveryTarget[];
+}
+
+/** The normalized-event fields a target's filters look at. */
+export interface RoutingFields {
+  type: string | null;
+  direction: string | null;
+  owner: string | null;
+  applicationId: string | null;
+}
+
+/** Exact match per filter; an empty filter matches everything. */
+export function targetWants(target: DeliveryTarget, event: RoutingFields): boolean {
+  return (
+    oneOf(target.eventTypes, event.type) &&
+    oneOf(target.directions, event.direction) &&
+    oneOf(target.owners, event.owner) &&
+    oneOf(target.applicationIds, event.applicationId)
+  );
+}
+
+function oneOf(filter: readonly string[], value: string | null): boolean {
+  return filter.length === 0 || (value !== null && filter.includes(value));
+}
+
+const SENSITIVE_HEADER = /authorization|cookie|token|secret|key|signature|password/i;
+
+/** The API view of a record. */
+export function toPublicTarget(record: TargetRecord, now = Date.now()): Target {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers)) {
+    headers[name] = SENSITIVE_HEADER.test(name) ? "********" : value;
+  }
+  const overlap =
+    record.previousSecretExpiresAt !== null && record.previousSecretExpiresAt > now
+      ? new Date(record.previousSecretExpiresAt).toISOString()
+      : null;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: record.id,
+    name: record.name,
+    url: record.url,
+    eventTypes: record.eventTypes,
+    directions: record.directions,
+    owners: record.owners,
+    applicationIds: record.applicationIds,
+    headers,
+    enabled: record.enabled,
+    state: record.state,
+    stateReason: record.stateReason,
+    maxAttempts: record.maxAttempts,
+    timeoutMs: record.timeoutMs,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    previousSecretExpiresAt: overlap,
+    circuit: {
+      consecutiveFailures: record.breaker.consecutiveFailures,
+      failingSince: iso(record.breaker.failingSince),
+      probeAt: record.state === "circuit_open" ? iso(record.breaker.probeAt) : null,
+    },
+  };
+}
+
+/** The shard view of a record. */
+export function toDeliveryTarget(record: TargetRecord, now = Date.now()): DeliveryTarget {
+  const secrets = [record.secret];
+  if (record.previousSecret && (record.previousSecretExpiresAt ?? 0) > now) {
+    secrets.push(record.previousSecret);
+  }
+  return {
+    id: record.id,
+    url: record.url,
+    eventTypes: record.eventTypes,
+    directions: record.directions,
+    owners: record.owners,
+    applicationIds: record.applicationIds,
+    headers: record.headers,
+    enabled: record.enabled,
+    state: record.state,
+    maxAttempts: record.maxAttempts,
+    timeoutMs: record.timeoutMs,
+    secrets,
+    probeAt: record.breaker.probeAt,
+  };
+}

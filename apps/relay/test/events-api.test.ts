@@ -1,0 +1,206 @@
+import { describe, expect, it } from "vitest";
+import { app } from "../src/app.ts";
+import {
+  advance,
+  api,
+  postCallbacks,
+  received,
+  relayEnv,
+  relayFetch,
+  status,
+  useRelayTestState,
+} from "./helpers.ts";
+
+interface Summary {
+  id: string;
+  receivedAt: string;
+  type: string | null;
+  messageId: string | null;
+  direction: string | null;
+  owner: string | null;
+  status: string;
+  deliveries: unknown[];
+}
+interface Page {
+  events: Summary[];
+  nextCursor: string | null;
+}
+
+/** Posts one event per call, one millisecond apart, so "newest first" has one answer. */
+async function seed(events: unknown[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const event of events) {
+    advance(1);
+    const res = await postCallbacks([event]);
+    expect(res.status).toBe(200);
+    ids.push(...(await res.json<{ ids: string[] }>()).ids);
+  }
+  return ids;
+}
+
+describe("admin API authentication", () => {
+  useRelayTestState();
+
+  it("answers 401 with a Bearer challenge without or with a wrong token", async () => {
+    for (const headers of [
+      {},
+      { authorization: "Bearer nope" },
+      { authorization: "Basic dGVzdA==" },
+    ]) {
+      const res = await relayFetch("/api/events", { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toContain("Bearer");
+      expect(await res.json()).toMatchObject({ error: { code: "unauthorized" } });
+    }
+    const metrics = await relayFetch("/metrics");
+    expect(metrics.status).toBe(401);
+  });
+
+  it("answers 503 not_configured without ADMIN_TOKEN", async () => {
+    const res = await app.request(
+      "/api/events",
+      { headers: { authorization: "Bearer x" } },
+      { ...relayEnv, ADMIN_TOKEN: undefined },
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "not_configured" } });
+  });
+
+  it("serves /healthz without auth and 404s unknown routes in the error shape", async () => {
+    expect((await relayFetch("/healthz")).status).toBe(200);
+    const res = await relayFetch("/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+});
+
+describe("GET /api/events", () => {
+  useRelayTestState();
+
+  it("lists newest first across shards and pages with a cursor", async () => {
+    const ids = await seed(Array.from({ length: 7 }, (_, i) => received(`m-list-${i}`)));
+    const first = await api<Page>("/api/events?limit=3");
+    expect(first.events.map((e) => e.id)).toEqual([ids[6], ids[5], ids[4]]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await api<Page>(`/api/events?limit=3&cursor=${first.nextCursor}`);
+    expect(second.events.map((e) => e.id)).toEqual([ids[3], ids[2], ids[1]]);
+    const third = await api<Page>(`/api/events?limit=3&cursor=${second.nextCursor}`);
+    expect(third.events.map((e) => e.id)).toEqual([ids[0]]);
+    expect(third.nextCursor).toBeNull();
+  });
+
+  it("keeps pages stable while new events arrive", async () => {
+    const ids = await seed(Array.from({ length: 4 }, (_, i) => received(`m-stable-${i}`)));
+    const first = await api<Page>("/api/events?limit=2");
+    await seed([received("m-stable-new-1"), received("m-stable-new-2")]);
+    const second = await api<Page>(`/api/events?limit=2&cursor=${first.nextCursor}`);
+    expect(second.events.map((e) => e.id)).toEqual([ids[1], ids[0]]);
+  });
+
+  it("shapes each summary as the contract says", async () => {
+    const [id] = await seed([received("m-shape")]);
+    const { events } = await api<Page>("/api/events");
+    expect(events[0]).toEqual({
+      id,
+      receivedAt: expect.stringMatching(/^2030-01-01T00:00:00\.\d{3}Z$/),
+      type: "message-received",
+      messageId: "m-shape",
+      direction: "in",
+      owner: "+12345678902",
+      status: "stored",
+      deliveries: [],
+    });
+  });
+
+  it("filters by type, direction, owner, messageId, status, since and until", async () => {
+    const ids = await seed([
+      received("m-f-1"),
+      status("message-delivered", "m-f-2", "2030-01-01T00:00:05Z"),
+      status("message-failed", "m-f-2", "2030-01-01T00:00:06Z", { errorCode: 4432 }),
+      received("m-f-3", { message: { ...received("m-f-3").message, owner: "+15555550100" } }),
+      { type: "message-received", message: { id: "m-f-bad" } },
+    ]);
+    const q = async (query: string) =>
+      (await api<Page>(`/api/events?${query}`)).events.map((e) => e.id);
+    expect(await q("type=message-failed")).toEqual([ids[2]]);
+    expect(await q("direction=out")).toEqual([ids[2], ids[1]]);
+    expect(await q("owner=%2B15555550100")).toEqual([ids[3]]);
+    expect(await q("messageId=m-f-2")).toEqual([ids[2], ids[1]]);
+    expect(await q("status=quarantined")).toEqual([ids[4]]);
+    expect(await q("status=stored&direction=in")).toEqual([ids[3], ids[0]]);
+    const all = (await api<Page>("/api/events")).events;
+    const at = (id: string | undefined) => all.find((e) => e.id === id)?.receivedAt ?? "";
+    expect(await q(`since=${encodeURIComponent(at(ids[2]))}`)).toEqual([ids[4], ids[3], ids[2]]);
+    expect(await q(`until=${encodeURIComponent(at(ids[1]))}`)).toEqual([ids[1], ids[0]]);
+    expect(await q(`since=${Date.parse(at(ids[1]))}&until=${Date.parse(at(ids[2]))}`)).toEqual([
+      ids[2],
+      ids[1],
+    ]);
+  });
+
+  it("rejects bad filters with 400 and a message naming the parameter", async () => {
+    for (const [query, code] of [
+      ["limit=0", "invalid_query"],
+      ["limit=abc", "invalid_query"],
+      ["limit=501", "invalid_query"],
+      ["status=exploded", "invalid_query"],
+      ["direction=sideways", "invalid_query"],
+      ["since=yesterday", "invalid_query"],
+      ["cursor=garbage", "invalid_cursor"],
+      ["targetId=tgt_x&status=quarantined", "invalid_query"],
+    ] as const) {
+      const res = await relayFetch(`/api/events?${query}`, {
+        headers: { authorization: "Bearer test-admin-token" },
+      });
+      expect(res.status, query).toBe(400);
+      const body = await res.json<{ error: { code: string; message: string } }>();
+      expect(body.error.code, query).toBe(code);
+    }
+  });
+});
+
+describe("GET /api/events/:id", () => {
+  useRelayTestState();
+
+  it("returns raw, normalized and issues", async () => {
+    const raw = received("m-detail", {
+      message: { ...received("m-detail").message, to: "+12345678902", extra: { a: 1 } },
+    });
+    const [id] = await seed([raw]);
+    const { event } = await api<{ event: Record<string, unknown> }>(`/api/events/${id}`);
+    expect(event).toMatchObject({
+      id,
+      status: "stored",
+      type: "message-received",
+      issues: null,
+      deliveries: [],
+    });
+    expect(event.raw).toEqual(raw);
+    expect(event.normalized).toMatchObject({ message: { to: ["+12345678902"], extra: { a: 1 } } });
+  });
+
+  it("answers 404 for an unknown id", async () => {
+    const res = await relayFetch("/api/events/evt_00000000000000000000000000000000", {
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+});
+
+describe("GET /api/stats", () => {
+  useRelayTestState();
+
+  it("counts events by status and type and the accept counters", async () => {
+    await seed([received("m-s-1"), received("m-s-2"), { type: "x", message: {} }]);
+    await postCallbacks([received("m-s-1")]);
+    const stats = await api<{
+      events: { total: number; byStatus: Record<string, number>; byType: Record<string, number> };
+      counters: Record<string, number>;
+    }>("/api/stats");
+    expect(stats.events.total).toBe(3);
+    expect(stats.events.byStatus).toEqual({ stored: 2, quarantined: 1 });
+    expect(stats.events.byType).toEqual({ "message-received": 2, x: 1 });
+    expect(stats.counters).toMatchObject({ accepted: 2, duplicates: 1, quarantined: 1 });
+  });
+});

@@ -1,0 +1,123 @@
+import { abortAllDurableObjects, reset, runDurableObjectAlarm } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { afterEach, beforeEach, expect, vi } from "vitest";
+import type { RelayEnv } from "../src/config.ts";
+import { allShards, shardIndexFor, shardStub } from "../src/shard/sharding.ts";
+
+export const relayEnv = env as unknown as RelayEnv;
+export const SHARDS = Number(relayEnv.SHARD_COUNT);
+export const ADMIN = { authorization: "Bearer test-admin-token" };
+export const BASIC = { authorization: `Basic ${btoa("bandwidth:test-callback-password")}` };
+
+/**
+ * Time in tests is a frozen fake clock far in the future: alarms the relay sets relative to it
+ * never fire on their own, so tests run them explicitly with `runAlarms()` after `advance()`.
+ */
+export const T0 = Date.parse("2030-01-01T00:00:00.000Z");
+
+export function useRelayTestState(): void {
+  beforeEach(async () => {
+    await reset();
+    await abortAllDurableObjects();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+export function advance(ms: number): void {
+  vi.setSystemTime(Date.now() + ms);
+}
+
+export function relayFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://relay.test${path}`, init));
+}
+
+export function postCallbacks(
+  body: unknown,
+  headers: Record<string, string> = BASIC,
+): Promise<Response> {
+  return relayFetch("/callbacks", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export async function api<T = Record<string, unknown>>(
+  path: string,
+  init: { method?: string; body?: unknown; expect?: number } = {},
+): Promise<T> {
+  const res = await relayFetch(path, {
+    method: init.method ?? "GET",
+    headers: { ...ADMIN, "content-type": "application/json" },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await res.text();
+  expect(res.status, `${init.method ?? "GET"} ${path}: ${text}`).toBe(init.expect ?? 200);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+export function shardOf(messageId: string) {
+  return shardStub(relayEnv, shardIndexFor(messageId, SHARDS));
+}
+
+/** Runs every shard's alarm once (the ones with nothing scheduled are skipped). */
+export async function runAlarms(): Promise<number> {
+  let ran = 0;
+  for (const shard of allShards(relayEnv, SHARDS)) {
+    if (await runDurableObjectAlarm(shard)) ran += 1;
+  }
+  return ran;
+}
+
+/** A Bandwidth message-received event with the fields real callbacks carry. */
+export function received(messageId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    type: "message-received",
+    time: "2030-01-01T00:00:00.000Z",
+    description: "Incoming message received",
+    to: "+12345678902",
+    message: {
+      id: messageId,
+      time: "2030-01-01T00:00:00.000Z",
+      to: ["+12345678902"],
+      from: "+12345678901",
+      text: "hello",
+      applicationId: "93de2206-9669-4e07-948d-329f4b722ee2",
+      owner: "+12345678902",
+      direction: "in",
+      segmentCount: 1,
+    },
+    ...overrides,
+  };
+}
+
+/** An outbound status event of a message. */
+export function status(
+  type: string,
+  messageId: string,
+  time: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    type,
+    time,
+    description: type,
+    to: "+19842397270",
+    ...extra,
+    message: {
+      id: messageId,
+      owner: "+19196494865",
+      applicationId: "cfd4fb83-7531-4acc-b471-42d0bb76a65c",
+      time: "2030-01-01T00:00:00.000Z",
+      segmentCount: 1,
+      direction: "out",
+      to: ["+19842397270"],
+      from: "+19196494865",
+      text: "",
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { EventShard } from "../src/shard/event-shard.ts";
+import { FetchStub } from "./fetch-stub.ts";
+import {
+  advance,
+  api,
+  postCallbacks,
+  received,
+  runAlarms,
+  shardOf,
+  useRelayTestState,
+} from "./helpers.ts";
+
+const HOUR = 3_600_000;
+
+async function count(messageId: string): Promise<number> {
+  return runInDurableObject(
+    shardOf(messageId),
+    (_i: EventShard, state) =>
+      state.storage.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE message_id = ?", messageId)
+        .one().n,
+  );
+}
+
+describe("retention", () => {
+  useRelayTestState();
+  let fetchStub: FetchStub;
+  beforeEach(() => {
+    fetchStub = FetchStub.install();
+  });
+
+  it("purges an event RETENTION_HOURS after it settled, not before", async () => {
+    await postCallbacks([received("m-keep")]);
+    advance(47 * HOUR);
+    await runAlarms();
+    expect(await count("m-keep")).toBe(1);
+    advance(HOUR);
+    expect(await runAlarms()).toBe(1);
+    expect(await count("m-keep")).toBe(0);
+    const { events } = await api<{ events: unknown[] }>("/api/events");
+    expect(events).toEqual([]);
+  });
+
+  it("never purges an event whose delivery is pending; counts retention from delivery", async () => {
+    await api("/api/targets", {
+      method: "POST",
+      body: { name: "slow", url: "https://slow.test/", maxAttempts: 50 },
+      expect: 201,
+    });
+    fetchStub.on("https://slow.test/", 503);
+    await postCallbacks([received("m-pending")]);
+    for (let i = 0; i < 6; i++) {
+      advance(12 * HOUR);
+      await runAlarms();
+    }
+    expect(await count("m-pending")).toBe(1);
+    fetchStub.on("https://slow.test/", 200);
+    advance(17 * HOUR);
+    await runAlarms();
+    const { events } = await api<{ events: { status: string }[] }>("/api/events");
+    expect(events.map((e) => e.status)).toEqual(["delivered"]);
+    advance(47 * HOUR);
+    await runAlarms();
+    expect(await count("m-pending")).toBe(1);
+    advance(2 * HOUR);
+    await runAlarms();
+    expect(await count("m-pending")).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { api, postCallbacks, received, relayFetch, useRelayTestState } from "./helpers.ts";
+
+describe("GET /api/tail", () => {
+  useRelayTestState();
+
+  it("streams each accepted event as {event: EventSummary}", async () => {
+    const res = await relayFetch("/api/tail?token=test-admin-token", {
+      headers: { upgrade: "websocket" },
+    });
+    expect(res.status).toBe(101);
+    const socket = res.webSocket as WebSocket;
+    socket.accept();
+    const messages: unknown[] = [];
+    const two = new Promise<void>((resolve) => {
+      socket.addEventListener("message", (m) => {
+        messages.push(JSON.parse(m.data as string));
+        if (messages.length === 2) resolve();
+      });
+    });
+    await postCallbacks([received("m-tail-1"), received("m-tail-2")]);
+    await postCallbacks([received("m-tail-1")]); // a duplicate is not news
+    await two;
+    expect(messages).toHaveLength(2);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        {
+          event: expect.objectContaining({
+            messageId: "m-tail-1",
+            status: "stored",
+            type: "message-received",
+          }),
+        },
+        { event: expect.objectContaining({ messageId: "m-tail-2" }) },
+      ]),
+    );
+    socket.close();
+  });
+
+  it("requires the token and a WebSocket upgrade", async () => {
+    expect((await relayFetch("/api/tail", { headers: { upgrade: "websocket" } })).status).toBe(401);
+    expect(
+      (await relayFetch("/api/tail?token=wrong", { headers: { upgrade: "websocket" } })).status,
+    ).toBe(401);
+    const plain = await relayFetch("/api/tail", {
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    expect(plain.status).toBe(426);
+    expect(await plain.json()).toMatchObject({ error: { code: "upgrade_required" } });
+  });
+});
+
+describe("GET /metrics", () => {
+  useRelayTestState();
+
+  it("exposes the counters in Prometheus text format", async () => {
+    await postCallbacks([
+      received("m-metrics-1"),
+      received("m-metrics-2"),
+      { type: "x", message: {} },
+    ]);
+    await postCallbacks([received("m-metrics-1")]);
+    const res = await relayFetch("/metrics", {
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const text = await res.text();
+    expect(text).toContain("# TYPE bw_relay_events_accepted_total counter");
+    expect(text).toMatch(/^bw_relay_events_accepted_total 2$/m);
+    expect(text).toMatch(/^bw_relay_events_duplicates_total 1$/m);
+    expect(text).toMatch(/^bw_relay_events_quarantined_total 1$/m);
+    expect(text).toMatch(/^bw_relay_deliveries_pending 0$/m);
+    expect(text).toMatch(/^bw_relay_oldest_pending_age_seconds 0$/m);
+    expect(text).toMatch(/^bw_relay_delivery_attempts_total\{outcome="delivered"\} 0$/m);
+    await api("/api/stats");
+  });
+});
