@@ -13,6 +13,9 @@ export default defineConfig({
           ADMIN_TOKEN: "test-admin-token",
           SHARD_COUNT: "4",
           MAX_BODY_BYTES: "65536",
+          MEDIA_SIGNING_KEY: "test-media-key-1",
+          BANDWIDTH_API_USERNAME: "bw-api-user",
+          BANDWIDTH_API_PASSWORD: "bw-api-secret-password",
         },
         r2Buckets: ["MEDIA"],
         // Anything that leaves the isolate without going through the test's fetch stub fails loudly.

@@ -5,6 +5,7 @@ import { errorResponse, HttpError } from "./http/errors.ts";
 import { callbacks } from "./routes/callbacks.ts";
 import { deliveries } from "./routes/deliveries.ts";
 import { events } from "./routes/events.ts";
+import { media } from "./routes/media.ts";
 import { renderMetrics, stats } from "./routes/stats.ts";
 import { targets } from "./routes/targets.ts";
 import { tailStub } from "./tail/tail-hub.ts";
@@ -15,6 +16,7 @@ export const app = new Hono<{ Bindings: RelayEnv }>();
 app.get("/healthz", (c) => c.json({ ok: true }));
 
 app.route("/callbacks", callbacks);
+app.route("/media", media);
 
 app.use("/api/tail", adminAuth({ allowQueryToken: true }));
 app.get("/api/tail", async (c) => {

@@ -1,4 +1,6 @@
-import { eventId, normalize } from "@bw-relay/schema";
+import { eventId, isBandwidthMediaUrl, normalize } from "@bw-relay/schema";
+import { archiveKeyFor } from "./media/archive-key.ts";
+import { mediaUrlsOf } from "./media/rewrite.ts";
 import type { IngestRecord } from "./shard/types.ts";
 
 /**
@@ -8,12 +10,13 @@ import type { IngestRecord } from "./shard/types.ts";
 export async function toIngestRecord(
   raw: unknown,
   rewriteMediaUrl?: (url: string) => string,
+  archiveMedia = false,
 ): Promise<IngestRecord> {
   const result = normalize(raw, rewriteMediaUrl ? { rewriteMediaUrl } : undefined);
   if (result.success) {
     const event = result.event;
     const message = event.message;
-    return {
+    const record: IngestRecord = {
       id: await eventId(event),
       type: event.type,
       messageId: message.id,
@@ -24,6 +27,16 @@ export async function toIngestRecord(
       normalized: JSON.stringify(event),
       issues: null,
     };
+    // Inbound MMS media expires at Bandwidth after 48 h: keep a copy of it.
+    if (archiveMedia && message.direction === "in") {
+      const urls = mediaUrlsOf(raw).filter(isBandwidthMediaUrl);
+      if (urls.length > 0) {
+        record.archiveMedia = await Promise.all(
+          urls.map(async (url) => ({ url, key: await archiveKeyFor(url) })),
+        );
+      }
+    }
+    return record;
   }
   const object = isObject(raw) ? raw : {};
   const message = isObject(object.message) ? object.message : {};

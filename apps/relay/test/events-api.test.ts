@@ -42,11 +42,12 @@ describe("admin API authentication", () => {
   useRelayTestState();
 
   it("answers 401 with a Bearer challenge without or with a wrong token", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: "Bearer nope" },
       { authorization: "Basic dGVzdA==" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await relayFetch("/api/events", { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toContain("Bearer");

@@ -1,1 +1,11 @@
-export const KNOWN_EVENT_TYPES = ["message-received"] as const;
+/**
+ * @bw-relay/schema: valibot schemas, types and pure helpers for Bandwidth messaging
+ * callbacks. No Worker or Node APIs: Web Crypto and valibot only.
+ */
+export * from "./callbacks.ts";
+export * from "./error-codes.ts";
+export * from "./event-id.ts";
+export * from "./media-url.ts";
+export * from "./normalize.ts";
+export * from "./segments.ts";
+export * from "./webhooks.ts";

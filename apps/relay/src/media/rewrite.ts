@@ -1,13 +1,57 @@
-import type { RelayEnv } from "../config.ts";
+import { isBandwidthMediaUrl } from "@bw-relay/schema";
+import { type RelayEnv, readSettings } from "../config.ts";
+import { archiveEnabled, archiveKeyFor } from "./archive-key.ts";
+import { mediaSigningKeys, signMediaToken } from "./token.ts";
+
+/** Media tokens outlive the event's retention by this much, so a late replay still works. */
+export const MEDIA_TOKEN_GRACE_S = 7 * 24 * 3600;
+
+let warned = false;
 
 /**
- * The media URL rewrite for `MEDIA_MODE`: undefined in passthrough mode (URLs unchanged).
- * Placeholder until the media proxy lands.
+ * The media URL rewrite for this request: undefined in passthrough mode. In proxy mode every
+ * Bandwidth media URL becomes `<relay origin>/media/<token>`; anything else is left alone
+ * (the relay is no open proxy). Tokens are signed up front because normalization is sync.
  */
 export async function mediaRewriter(
-  _env: RelayEnv,
-  _requestUrl: URL,
-  _events: unknown[],
+  env: RelayEnv,
+  requestUrl: URL,
+  events: unknown[],
 ): Promise<((url: string) => string) | undefined> {
-  return undefined;
+  const settings = readSettings(env);
+  if (settings.mediaMode !== "proxy") return undefined;
+  const keys = mediaSigningKeys(env.MEDIA_SIGNING_KEY);
+  if (keys.length === 0) {
+    if (!warned)
+      console.warn("MEDIA_MODE=proxy without MEDIA_SIGNING_KEY: media URLs are not rewritten");
+    warned = true;
+    return undefined;
+  }
+  const urls = new Set<string>();
+  for (const event of events) {
+    for (const url of mediaUrlsOf(event)) if (isBandwidthMediaUrl(url)) urls.add(url);
+  }
+  if (urls.size === 0) return undefined;
+  const expiresAt =
+    Math.floor(Date.now() / 1000) + settings.retentionMs / 1000 + MEDIA_TOKEN_GRACE_S;
+  const archive = archiveEnabled(env);
+  const entries = await Promise.all(
+    [...urls].map(async (url): Promise<[string, string]> => {
+      const reference = archive
+        ? { url, expiresAt, archiveKey: await archiveKeyFor(url) }
+        : { url, expiresAt };
+      return [url, `${requestUrl.origin}/media/${await signMediaToken(reference, keys)}`];
+    }),
+  );
+  const map = new Map(entries);
+  return (url) => map.get(url) ?? url;
+}
+
+/** The media URLs of a raw event, whatever its shape. */
+export function mediaUrlsOf(event: unknown): string[] {
+  if (typeof event !== "object" || event === null) return [];
+  const message = (event as { message?: unknown }).message;
+  if (typeof message !== "object" || message === null) return [];
+  const media = (message as { media?: unknown }).media;
+  return Array.isArray(media) ? media.filter((u): u is string => typeof u === "string") : [];
 }

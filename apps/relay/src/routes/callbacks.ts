@@ -4,6 +4,7 @@ import { callbackAuth } from "../http/auth.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
 import { toIngestRecord } from "../ingest.ts";
+import { archiveEnabled } from "../media/archive-key.ts";
 import { mediaRewriter } from "../media/rewrite.ts";
 import { shardIndexFor, shardStub } from "../shard/sharding.ts";
 import type { EventSummary, IngestRecord } from "../shard/types.ts";
@@ -28,7 +29,8 @@ callbacks.post("/", callbackAuth(), async (c) => {
   }
 
   const rewrite = await mediaRewriter(c.env, new URL(c.req.url), events);
-  const records = await Promise.all(events.map((event) => toIngestRecord(event, rewrite)));
+  const archive = archiveEnabled(c.env);
+  const records = await Promise.all(events.map((event) => toIngestRecord(event, rewrite, archive)));
 
   const byShard = new Map<number, IngestRecord[]>();
   for (const record of records) {

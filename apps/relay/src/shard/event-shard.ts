@@ -2,6 +2,12 @@ import { DurableObject } from "cloudflare:workers";
 import { type RelayEnv, readSettings, type Settings } from "../config.ts";
 import { classifyAttempt, decide } from "../delivery/policy.ts";
 import { sendDelivery } from "../delivery/send.ts";
+import {
+  ARCHIVE_BATCH,
+  ARCHIVE_MAX_ATTEMPTS,
+  ARCHIVE_RETRY_BASE_MS,
+  copyToArchive,
+} from "../media/archive.ts";
 import type { OutcomeReport } from "../targets/breaker.ts";
 import { configStub } from "../targets/config-stub.ts";
 import { type DeliveryTarget, type TargetsSnapshot, targetWants } from "../targets/model.ts";
@@ -91,6 +97,7 @@ export class EventShard extends DurableObject<RelayEnv> {
     const now = Date.now();
     const outcome: IngestOutcome = { accepted: 0, duplicates: 0, quarantined: 0, stored: [] };
     let deliveriesCreated = 0;
+    let mediaQueued = 0;
     this.ctx.storage.transactionSync(() => {
       let seq = this.nextSeq(records.length);
       for (const record of records) {
@@ -124,6 +131,17 @@ export class EventShard extends DurableObject<RelayEnv> {
         }
         if (quarantined) outcome.quarantined += 1;
         else outcome.accepted += 1;
+        for (const media of record.archiveMedia ?? []) {
+          this.sql.exec(
+            `INSERT INTO media (event_id, url, archive_key, status, next_attempt_at)
+             VALUES (?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING`,
+            record.id,
+            media.url,
+            media.key,
+            now,
+          );
+          mediaQueued += 1;
+        }
         for (const target of wanted) {
           this.sql.exec(
             `INSERT INTO deliveries (event_id, target_id, seq, message_id, status, next_attempt_at, updated_at)
@@ -160,7 +178,7 @@ export class EventShard extends DurableObject<RelayEnv> {
     });
     // First delivery starts right away, not at the next poll; otherwise make sure the purge
     // of what was just stored is scheduled.
-    if (deliveriesCreated > 0) await this.alarmNoLaterThan(now);
+    if (deliveriesCreated + mediaQueued > 0) await this.alarmNoLaterThan(now);
     else if (outcome.accepted + outcome.quarantined > 0)
       await this.alarmNoLaterThan(now + this.settings.retentionMs);
     return outcome;
@@ -227,8 +245,8 @@ export class EventShard extends DurableObject<RelayEnv> {
   override async alarm(): Promise<void> {
     const snapshot = await this.freshTargetsForDelivery();
     const now = Date.now();
-    const reports = await this.deliverDue(snapshot, now);
-    this.purgeExpired(now);
+    const [reports] = await Promise.all([this.deliverDue(snapshot, now), this.archiveDue(now)]);
+    await this.purgeExpired(now);
     if (reports.length > 0) {
       try {
         await configStub(this.env).reportOutcomes(reports);
@@ -414,8 +432,59 @@ export class EventShard extends DurableObject<RelayEnv> {
     );
   }
 
+  /**
+   * Copies due inbound media to R2 (bounded per run). A copy shared by several events is
+   * made once. Failures retry with backoff until ARCHIVE_MAX_ATTEMPTS.
+   */
+  private async archiveDue(now: number): Promise<void> {
+    if (!this.env.MEDIA) return;
+    const due = this.sql
+      .exec<{ event_id: string; url: string; archive_key: string; attempts: number }>(
+        `SELECT event_id, url, archive_key, attempts FROM media
+         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+        now,
+        ARCHIVE_BATCH,
+      )
+      .toArray();
+    const copied = new Set<string>();
+    for (const row of due) {
+      const done =
+        copied.has(row.archive_key) ||
+        this.sql
+          .exec(
+            "SELECT 1 FROM media WHERE archive_key = ? AND status = 'archived' LIMIT 1",
+            row.archive_key,
+          )
+          .toArray().length > 0;
+      const outcome = done
+        ? { ok: true as const }
+        : await copyToArchive(this.env, row.url, row.archive_key);
+      const attempts = row.attempts + 1;
+      if (outcome.ok) {
+        copied.add(row.archive_key);
+        this.sql.exec(
+          "UPDATE media SET status = 'archived', attempts = ?, next_attempt_at = NULL, last_error = NULL WHERE event_id = ? AND url = ?",
+          attempts,
+          row.event_id,
+          row.url,
+        );
+      } else {
+        const giveUp = !outcome.retry || attempts >= ARCHIVE_MAX_ATTEMPTS;
+        this.sql.exec(
+          "UPDATE media SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE event_id = ? AND url = ?",
+          giveUp ? "failed" : "pending",
+          attempts,
+          giveUp ? null : Date.now() + ARCHIVE_RETRY_BASE_MS * 2 ** (attempts - 1),
+          outcome.error,
+          row.event_id,
+          row.url,
+        );
+      }
+    }
+  }
+
   /** Deletes events whose retention ran out; an event with a pending delivery is never purged. */
-  private purgeExpired(now: number): number {
+  private async purgeExpired(now: number): Promise<number> {
     const cutoff = now - this.settings.retentionMs;
     const ids = this.sql
       .exec<{ id: string }>(
@@ -428,7 +497,21 @@ export class EventShard extends DurableObject<RelayEnv> {
       .map((r) => r.id);
     if (ids.length === 0) return 0;
     const list = JSON.stringify(ids);
+    const archiveKeys = this.sql
+      .exec<{ archive_key: string }>(
+        "SELECT DISTINCT archive_key FROM media WHERE event_id IN (SELECT value FROM json_each(?))",
+        list,
+      )
+      .toArray()
+      .map((r) => r.archive_key);
+    let orphaned: string[] = [];
     this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM media WHERE event_id IN (SELECT value FROM json_each(?))", list);
+      orphaned = archiveKeys.filter(
+        (key) =>
+          this.sql.exec("SELECT 1 FROM media WHERE archive_key = ? LIMIT 1", key).toArray()
+            .length === 0,
+      );
       this.sql.exec(
         "DELETE FROM attempts WHERE event_id IN (SELECT value FROM json_each(?))",
         list,
@@ -440,6 +523,9 @@ export class EventShard extends DurableObject<RelayEnv> {
       this.sql.exec("DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))", list);
       this.bump("purged", ids.length);
     });
+    // The media copies go with the events. If this delete fails the alarm is retried, but
+    // the rows are gone: an orphaned object costs storage, never correctness.
+    if (orphaned.length > 0 && this.env.MEDIA) await this.env.MEDIA.delete(orphaned);
     return ids.length;
   }
 
@@ -462,6 +548,12 @@ export class EventShard extends DurableObject<RelayEnv> {
         candidates.push(t.probeAt);
       }
     }
+    const mediaDue = this.sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(next_attempt_at) AS at FROM media WHERE status = 'pending'",
+      )
+      .one().at;
+    if (mediaDue !== null && this.env.MEDIA) candidates.push(mediaDue);
     const oldestSettled = this.sql
       .exec<{ at: number | null }>("SELECT MIN(settled_at) AS at FROM events")
       .one().at;

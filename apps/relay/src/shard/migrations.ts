@@ -60,6 +60,21 @@ export const SHARD_MIGRATIONS: readonly string[] = [
 
   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `,
+  // 2: copies of inbound media in R2 (MEDIA_ARCHIVE=r2), one row per event and media URL.
+  `
+  CREATE TABLE media (
+    event_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    archive_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    last_error TEXT,
+    PRIMARY KEY (event_id, url)
+  );
+  CREATE INDEX media_due ON media (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX media_by_key ON media (archive_key);
+  `,
 ];
 
 /** Applies the migrations not yet applied; the version lives in `_schema`. */

@@ -32,6 +32,8 @@ export interface IngestRecord {
   normalized: string | null;
   /** Validation issues as JSON; null unless quarantined. */
   issues: string | null;
+  /** Original Bandwidth media URLs to copy to R2 (MEDIA_ARCHIVE=r2, inbound only). */
+  archiveMedia?: { url: string; key: string }[];
 }
 
 export interface IngestOutcome {

@@ -1,0 +1,56 @@
+/**
+ * Deterministic event ids: `evt_` + 32 hex characters of SHA-256 over the event's identity
+ * `[type, time, message.id, to, errorCode]`, so Bandwidth's resend of a callback gets the same
+ * id (a duplicate) while the N callbacks of a group message (same message.id, different `to`)
+ * stay distinct.
+ */
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+function errorCodeOf(value: unknown): number | string | null {
+  if (typeof value === "number") return value;
+  if (typeof value === "string") return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  return null;
+}
+
+/** JSON with object keys sorted, so equal values always serialize the same way. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * The string `eventId` hashes. An event without any of `type`, `time`, `message.id` (only
+ * quarantined garbage) is identified by its whole canonical JSON instead.
+ */
+export function eventIdentity(event: unknown): string {
+  const object = isObject(event) ? event : null;
+  const message = object && isObject(object.message) ? object.message : null;
+  const type = text(object?.type);
+  const time = text(object?.time);
+  const messageId = text(message?.id);
+  if (type === null && time === null && messageId === null) return `raw:${canonicalJson(event)}`;
+  return JSON.stringify([type, time, messageId, text(object?.to), errorCodeOf(object?.errorCode)]);
+}
+
+/** The event's deterministic id; the raw and the normalized form of an event give the same id. */
+export async function eventId(event: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(eventIdentity(event)),
+  );
+  let hex = "";
+  for (const byte of new Uint8Array(digest).subarray(0, 16))
+    hex += byte.toString(16).padStart(2, "0");
+  return `evt_${hex}`;
+}
