@@ -131,7 +131,7 @@ async function serveFromArchive(
   if (!head && wantsRange && range) {
     let offset: number;
     let length: number;
-    if ("suffix" in range) {
+    if ("suffix" in range && range.suffix !== undefined) {
       length = Math.min(range.suffix, object.size);
       offset = object.size - length;
     } else {

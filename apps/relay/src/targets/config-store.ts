@@ -148,8 +148,9 @@ export class ConfigStore extends DurableObject<RelayEnv> {
       });
     }
     if (changed.length === 0) return;
-    // Shards learn of a state change by push; the reporting shard does not wait for it.
-    if (stateChanged) this.ctx.waitUntil(this.save(changed));
+    // A state change is pushed to every shard (the reporting one included) before this
+    // returns, so no shard sends to a target whose circuit has just opened.
+    if (stateChanged) await this.save(changed);
     else for (const record of changed) this.ctx.storage.kv.put(PREFIX + record.id, record);
   }
 
