@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FetchStub } from "./fetch-stub.ts";
@@ -353,8 +353,9 @@ describe("circuit breaker", () => {
     fetchStub.on(HOOK, () => new Response(null, { status: healthy ? 200 : 500 }));
     // 25 events of distinct messages fail every few minutes for over an hour.
     await accept(Array.from({ length: 25 }, (_, i) => received(`m-breaker-${i}`)));
-    for (let i = 0; i < 14 && (await target(t.id)).state === "active"; i++) {
+    for (let i = 0; i < 14; i++) {
       await runAlarms();
+      if ((await target(t.id)).state !== "active") break;
       advance(6 * 60_000);
     }
     const open = await target(t.id);
@@ -506,29 +507,28 @@ describe("secret rotation", () => {
 });
 
 describe("restarts", () => {
-  it("an eviction in the middle of a delivery run loses nothing", async () => {
+  it("an object reset in the middle of a delivery run loses nothing", async () => {
     await createTarget({ timeoutMs: 30_000 });
-    let arrived: () => void = () => {};
-    const seen = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
+    const shard = shardOf("m-evict-run");
+    const [id] = await accept([received("m-evict-run")]);
+    // The object dies while the target is answering: the attempt is never recorded.
+    const state = await runInDurableObject(shard, (_instance, s) => s);
     fetchStub.on(
       HOOK,
-      (request) => {
-        arrived();
-        void request;
-        return new Promise<Response>(() => {});
+      () => {
+        state.abort("test: the machine went away");
+        return new Response("never recorded");
       },
       200,
     );
-    const [id] = await accept([received("m-evict-run")]);
-    const run = runDurableObjectAlarm(shardOf("m-evict-run")).catch(() => "aborted");
-    await seen;
-    await abortAllDurableObjects();
-    await run;
-    expect((await detail(id)).status).toBe("pending");
+    expect(await runDurableObjectAlarm(shard).catch(() => "reset")).toBe("reset");
+    const d = await detail(id);
+    expect(d.status).toBe("pending");
+    expect(d.deliveries[0]).toMatchObject({ attemptCount: 0, status: "pending" });
+    // The platform retries the failed alarm; the delivery goes out then.
     await runAlarms();
     expect((await detail(id)).status).toBe("delivered");
+    expect(fetchStub.eventIds(HOOK)).toEqual([id, id]);
   });
 });
 

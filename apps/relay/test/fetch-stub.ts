@@ -72,8 +72,11 @@ export class FetchStub {
       });
     }
     if (typeof responder === "function") return responder(captured);
-    if (typeof responder === "number")
-      return new Response(`status ${responder}`, { status: responder });
+    if (typeof responder === "number") {
+      // 204 and 304 responses cannot carry a body.
+      const body = responder === 204 || responder === 304 ? null : `status ${responder}`;
+      return new Response(body, { status: responder });
+    }
     return new Response(responder.body ?? null, {
       status: responder.status,
       headers: responder.headers ?? {},

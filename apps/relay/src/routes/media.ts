@@ -127,16 +127,19 @@ async function serveFromArchive(
   headers.set("etag", object.httpEtag);
   headers.set("accept-ranges", "bytes");
   headers.set("cache-control", "private, max-age=3600");
-  const range = "range" in object ? (object as R2ObjectBody).range : undefined;
+  // R2 reports the range it served; some runtimes fill every key, so look at values, not keys.
+  const range = (object as R2ObjectBody).range as
+    | { offset?: number; length?: number; suffix?: number }
+    | undefined;
   if (!head && wantsRange && range) {
     let offset: number;
     let length: number;
-    if ("suffix" in range && range.suffix !== undefined) {
+    if (range.suffix !== undefined) {
       length = Math.min(range.suffix, object.size);
       offset = object.size - length;
     } else {
       offset = range.offset ?? 0;
-      length = range.length ?? object.size - offset;
+      length = Math.min(range.length ?? object.size - offset, object.size - offset);
     }
     headers.set("content-range", `bytes ${offset}-${offset + length - 1}/${object.size}`);
     headers.set("content-length", String(length));

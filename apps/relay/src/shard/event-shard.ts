@@ -83,6 +83,25 @@ export class EventShard extends DurableObject<RelayEnv> {
     ctx.storage.transactionSync(() => migrate(this.sql, SHARD_MIGRATIONS));
     const saved = ctx.storage.kv.get<TargetsSnapshot>("targets");
     if (saved) this.snapshot = saved;
+    // An alarm whose retries ran out (or an object reset mid-run) leaves work without an
+    // alarm; whoever wakes the object next puts it back.
+    void ctx.blockConcurrencyWhile(() => this.ensureAlarm());
+  }
+
+  /**
+   * Sets an alarm for now when there is work (a pending delivery or media copy, or events
+   * to purge one day) and none is set. Called on wake-up and by the Worker's cron watchdog.
+   */
+  async ensureAlarm(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return;
+    const { work } = this.sql
+      .exec<{ work: number }>(
+        `SELECT EXISTS (SELECT 1 FROM deliveries WHERE status = 'pending')
+             OR EXISTS (SELECT 1 FROM media WHERE status = 'pending')
+             OR EXISTS (SELECT 1 FROM events) AS work`,
+      )
+      .one();
+    if (work) await this.ctx.storage.setAlarm(Date.now());
   }
 
   // ---------------------------------------------------------------- ingest
@@ -195,10 +214,26 @@ export class EventShard extends DurableObject<RelayEnv> {
     // A deleted target's pending deliveries must be marked failed: run the alarm now.
     const sendableBefore = new Set(before?.targets.filter(isSendable).map((t) => t.id));
     const ids = new Set(snapshot.targets.map((t) => t.id));
+    const now = Date.now();
+    const resumed = snapshot.targets.filter((t) => isSendable(t) && !sendableBefore.has(t.id));
+    // A target that is back (resumed, re-enabled, circuit closed) gets its backlog now rather
+    // than at the end of backoffs that only measured its outage. Never on first sight: a
+    // fresh shard knows no "before".
+    if (before) {
+      for (const target of resumed) {
+        this.sql.exec(
+          `UPDATE deliveries SET next_attempt_at = ?
+           WHERE target_id = ? AND status = 'pending' AND next_attempt_at > ?`,
+          now,
+          target.id,
+          now,
+        );
+      }
+    }
     if (before?.targets.some((t) => !ids.has(t.id))) {
-      await this.alarmNoLaterThan(Date.now());
-    } else if (snapshot.targets.some((t) => isSendable(t) && !sendableBefore.has(t.id))) {
-      await this.reschedule(snapshot, Date.now());
+      await this.alarmNoLaterThan(now);
+    } else if (resumed.length > 0) {
+      await this.reschedule(snapshot, now);
     }
   }
 
@@ -284,8 +319,11 @@ export class EventShard extends DurableObject<RelayEnv> {
       .exec<DueRow>(
         `SELECT d.event_id, d.target_id, d.attempt_count, d.total_attempts, e.normalized
          FROM deliveries d JOIN events e ON e.id = d.event_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-           AND d.target_id IN (SELECT value FROM json_each(?))
+         WHERE d.status = 'pending'
+           AND ((d.next_attempt_at <= ? AND d.target_id IN (SELECT value FROM json_each(?)))
+             -- A probe takes the next delivery whatever its backoff: the question is whether
+             -- the target answers again, not whether this delivery is due.
+             OR d.target_id IN (SELECT value FROM json_each(?)))
            AND NOT EXISTS (
              SELECT 1 FROM deliveries p
              WHERE p.status = 'pending' AND p.target_id = d.target_id
@@ -293,7 +331,8 @@ export class EventShard extends DurableObject<RelayEnv> {
          ORDER BY d.next_attempt_at, d.seq
          LIMIT ?`,
         now,
-        JSON.stringify([...sendable, ...probing]),
+        JSON.stringify(sendable),
+        JSON.stringify(probing),
         DELIVERY_BATCH,
       )
       .toArray();
