@@ -17,7 +17,6 @@ export default defineConfig({
           BANDWIDTH_API_USERNAME: "bw-api-user",
           BANDWIDTH_API_PASSWORD: "bw-api-secret-password",
         },
-        r2Buckets: ["MEDIA"],
         // Anything that leaves the isolate without going through the test's fetch stub fails loudly.
         outboundService: (request: Request) =>
           new Response(`unexpected outbound request: ${request.method} ${request.url}`, {

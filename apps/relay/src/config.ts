@@ -9,12 +9,15 @@ export interface OptionalBindings {
   MEDIA_SIGNING_KEY?: string;
   BANDWIDTH_API_USERNAME?: string;
   BANDWIDTH_API_PASSWORD?: string;
-  /** R2 bucket for `MEDIA_ARCHIVE=r2`; bind it in wrangler.jsonc when you turn the archive on. */
+  /** R2 bucket for `MEDIA_ARCHIVE=r2` (bound in wrangler.jsonc; a config may leave it out). */
   MEDIA?: R2Bucket;
 }
 
 /** The Worker's environment: what wrangler.jsonc declares plus the optional bindings. */
-export type RelayEnv = Omit<Env, "CALLBACK_USERNAME" | "CALLBACK_PASSWORD" | "ADMIN_TOKEN"> &
+export type RelayEnv = Omit<
+  Env,
+  "CALLBACK_USERNAME" | "CALLBACK_PASSWORD" | "ADMIN_TOKEN" | "MEDIA"
+> &
   OptionalBindings & {
     // Declared as required so `wrangler dev` warns when they are missing, but a deployed relay
     // without them must still answer 503 not_configured rather than crash.

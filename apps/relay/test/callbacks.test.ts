@@ -38,7 +38,7 @@ describe("POST /callbacks authentication", () => {
   it("challenges a request without credentials (Bandwidth's first try) and stores nothing", async () => {
     const res = await postCallbacks([received("m-noauth")], {});
     expect(res.status).toBe(401);
-    expect(res.headers.get("www-authenticate")).toMatch(/^Basic realm="bw-relay"/);
+    expect(res.headers.get("www-authenticate")).toBe('Basic realm="bw-relay"');
     expect(await res.json()).toEqual({
       error: { code: "unauthorized", message: expect.any(String) },
     });

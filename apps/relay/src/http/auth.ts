@@ -62,7 +62,8 @@ export function decodeBasic(header: string | undefined): string | null {
   }
 }
 
-const basicChallenge = { "WWW-Authenticate": 'Basic realm="bw-relay", charset="UTF-8"' };
+// Exactly the contract's challenge; Bandwidth only needs a Basic challenge to send credentials.
+const basicChallenge = { "WWW-Authenticate": 'Basic realm="bw-relay"' };
 
 /**
  * Inbound callbacks: HTTP Basic. Bandwidth's first POST carries no Authorization header and
