@@ -6,7 +6,14 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
+        // Every setting is pinned here, so a developer's .dev.vars (which the plugin also
+        // reads) never changes what the tests see.
         bindings: {
+          ALLOW_HTTP_TARGETS: "false",
+          RETENTION_HOURS: "48",
+          RETRY_BASE_MS: "5000",
+          MEDIA_MODE: "passthrough",
+          MEDIA_ARCHIVE: "off",
           CALLBACK_USERNAME: "bandwidth",
           CALLBACK_PASSWORD: "test-callback-password",
           CALLBACK_CREDENTIALS: "outbound-app:outbound-password\nthird:pass,with-comma:ok",

@@ -117,6 +117,34 @@ async function setUpDemo(): Promise<void> {
     });
     console.log(`[demo] POST /callbacks ${file}: ${res.status} ${await res.text()}`);
   }
+  // The samples share one message id (the docs reuse it), so from the second run on they are
+  // all duplicates. One fresh callback, sent twice the way Bandwidth retries, shows the flow.
+  const fresh = JSON.stringify([
+    {
+      type: "message-received",
+      time: new Date().toISOString(),
+      description: "Incoming message received",
+      to: "+15554440000",
+      message: {
+        id: `demo-${Date.now()}`,
+        owner: "+15554440000",
+        time: new Date().toISOString(),
+        direction: "in",
+        to: "+15554440000",
+        from: "+15553330000",
+        text: "Hello from pnpm dev",
+        segmentCount: "1",
+      },
+    },
+  ]);
+  for (const attempt of ["fresh callback", "the same again (a Bandwidth retry)"]) {
+    const res = await fetch(`${RELAY}/callbacks`, {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: fresh,
+    });
+    console.log(`[demo] POST /callbacks ${attempt}: ${res.status} ${await res.text()}`);
+  }
   console.log(
     `[demo] try: curl -H 'authorization: Bearer ${vars.ADMIN_TOKEN}' ${RELAY}/api/events | head -c 600`,
   );

@@ -329,6 +329,33 @@ describe("ordering", () => {
   });
 });
 
+describe("a slow target", () => {
+  it("holds only its own share of connections while other targets' deliveries flow", async () => {
+    // The slow target never answers: each of its attempts ends at its 1 s timeout.
+    await createTarget({ url: HOOK, timeoutMs: 1000 });
+    await createTarget({ name: "fast", url: OTHER });
+    fetchStub.on(HOOK, "hang");
+    let slowRequestsWhenFastDone = -1;
+    fetchStub.on(OTHER, () => {
+      if (fetchStub.to(OTHER).length === 6) slowRequestsWhenFastDone = fetchStub.to(HOOK).length;
+      return new Response("ok");
+    });
+    // 6 events of one shard's messages, each wanted by both targets.
+    const shard = shardOf("m-slow-0");
+    const ids: string[] = [];
+    for (let i = 0; ids.length < 6; i++) {
+      const id = `m-slow-${i}`;
+      if (shardOf(id).id.toString() === shard.id.toString())
+        ids.push(...(await accept([received(id)])));
+    }
+    await runDurableObjectAlarm(shard);
+    // All fast deliveries went out during the slow target's first wave of 3 (of 6 connections).
+    expect(slowRequestsWhenFastDone).toBe(3);
+    expect(fetchStub.eventIds(OTHER).sort()).toEqual([...ids].sort());
+    expect(fetchStub.to(HOOK)).toHaveLength(6);
+  });
+});
+
 describe("pause and resume", () => {
   it("keeps deliveries of a paused target and drains them on resume", async () => {
     const { target: t } = await createTarget();

@@ -17,10 +17,12 @@ export const T0 = Date.parse("2030-01-01T00:00:00.000Z");
 
 export function useRelayTestState(): void {
   beforeEach(async () => {
-    await reset();
-    await abortAllDurableObjects();
+    // The clock first: objects that wake up during the reset must not see real time, or an
+    // alarm they set "now" would really fire in the middle of the next test.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(T0);
+    await reset();
+    await abortAllDurableObjects();
   });
   afterEach(() => {
     vi.useRealTimers();

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type RelayEnv, readSettings, type Settings } from "../config.ts";
-import { classifyAttempt, decide } from "../delivery/policy.ts";
+import { type AttemptClass, classifyAttempt, decide } from "../delivery/policy.ts";
 import { sendDelivery } from "../delivery/send.ts";
 import {
   ARCHIVE_BATCH,
@@ -30,6 +30,8 @@ import type {
 export const DELIVERY_BATCH = 50;
 /** A Worker has 6 simultaneous outbound connections; more would only queue. */
 export const DELIVERY_CONCURRENCY = 6;
+/** After this long, an alarm run starts no new attempt (in-flight ones finish). */
+export const DELIVERY_RUN_BUDGET_MS = 5_000;
 /** How many events one alarm run purges, so a large purge never starves deliveries. */
 const PURGE_BATCH = 500;
 /** Pushed snapshots keep shards current; this is the fallback re-read. */
@@ -307,121 +309,137 @@ export class EventShard extends DurableObject<RelayEnv> {
     const byId = new Map(snapshot.targets.map((t) => [t.id, t]));
     this.failDeliveriesOfDeletedTargets(byId, now);
 
-    const sendable = snapshot.targets.filter(isSendable).map((t) => t.id);
-    const probing = snapshot.targets
-      .filter((t) => t.enabled && t.state === "circuit_open" && (t.probeAt ?? 0) <= now)
-      .map((t) => t.id);
-    if (sendable.length + probing.length === 0) return [];
+    // One lane per target with due work, so a slow target only ever holds its own share of
+    // the connections. A probe of an open circuit is one delivery, whatever its backoff:
+    // the question is whether the target answers again, not whether this delivery is due.
+    const lanes: { target: DeliveryTarget; rows: DueRow[] }[] = [];
+    for (const target of snapshot.targets) {
+      const probe =
+        target.enabled && target.state === "circuit_open" && (target.probeAt ?? 0) <= now;
+      if (!isSendable(target) && !probe) continue;
+      const rows = this.dueFor(
+        target.id,
+        probe ? Number.MAX_SAFE_INTEGER : now,
+        probe ? 1 : DELIVERY_BATCH,
+      );
+      if (rows.length > 0) lanes.push({ target, rows });
+    }
+    if (lanes.length === 0) return [];
 
-    // Only the oldest pending delivery of each (target, message) is eligible: a later event
-    // of a message waits until the earlier one is delivered, failed or dead.
-    const due = this.sql
+    const reports = new Map<string, OutcomeReport>();
+    const perLane = Math.max(1, Math.floor(DELIVERY_CONCURRENCY / lanes.length));
+    // After the budget no new attempt starts: the run ends, the alarm is set again at once,
+    // and what arrived meanwhile (new events, target changes) is seen without a long wait.
+    const deadline = Date.now() + DELIVERY_RUN_BUDGET_MS;
+    await Promise.all(
+      lanes.map(async ({ target, rows }) => {
+        let next = 0;
+        let gone = false;
+        const worker = async () => {
+          while (next < rows.length && !gone && Date.now() < deadline) {
+            const row = rows[next++] as DueRow;
+            const outcome = await this.attempt(target, row);
+            if (outcome.kind === "gone") gone = true;
+            record(reports, target.id, outcome.kind, outcome.error, Date.now());
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(perLane, rows.length) }, worker));
+        // Stop sending to a target that answered 410 until the Config object disables it.
+        if (gone && this.snapshot) {
+          this.snapshot = {
+            ...this.snapshot,
+            targets: this.snapshot.targets.map((t) =>
+              t.id === target.id ? { ...t, enabled: false, state: "disabled" } : t,
+            ),
+          };
+        }
+      }),
+    );
+    return [...reports.values()];
+  }
+
+  /**
+   * A target's deliveries due by `dueBy`, oldest first. Only the oldest pending delivery of
+   * each message is eligible: a later event of a message waits until the earlier one is
+   * delivered, failed or dead.
+   */
+  private dueFor(targetId: string, dueBy: number, limit: number): DueRow[] {
+    return this.sql
       .exec<DueRow>(
         `SELECT d.event_id, d.target_id, d.attempt_count, d.total_attempts, e.normalized
          FROM deliveries d JOIN events e ON e.id = d.event_id
-         WHERE d.status = 'pending'
-           AND ((d.next_attempt_at <= ? AND d.target_id IN (SELECT value FROM json_each(?)))
-             -- A probe takes the next delivery whatever its backoff: the question is whether
-             -- the target answers again, not whether this delivery is due.
-             OR d.target_id IN (SELECT value FROM json_each(?)))
+         WHERE d.target_id = ?1 AND d.status = 'pending' AND d.next_attempt_at <= ?2
            AND NOT EXISTS (
              SELECT 1 FROM deliveries p
-             WHERE p.status = 'pending' AND p.target_id = d.target_id
+             WHERE p.target_id = ?1 AND p.status = 'pending'
                AND p.message_id = d.message_id AND p.seq < d.seq)
          ORDER BY d.next_attempt_at, d.seq
-         LIMIT ?`,
-        now,
-        JSON.stringify(sendable),
-        JSON.stringify(probing),
-        DELIVERY_BATCH,
+         LIMIT ?3`,
+        targetId,
+        dueBy,
+        limit,
       )
       .toArray();
+  }
 
-    // An open circuit lets one probe through per run.
-    const probed = new Set<string>();
-    const work = due.filter((row) => {
-      if (!probing.includes(row.target_id)) return true;
-      if (probed.has(row.target_id)) return false;
-      probed.add(row.target_id);
-      return true;
+  /** Sends one delivery and records the attempt and its consequence in one transaction. */
+  private async attempt(
+    target: DeliveryTarget,
+    row: DueRow,
+  ): Promise<{ kind: AttemptClass["kind"]; error: string | null }> {
+    const attempt = row.attempt_count + 1;
+    const result = await sendDelivery({
+      target,
+      eventId: row.event_id,
+      normalizedJson: row.normalized,
+      attempt,
     });
-
-    const reports = new Map<string, OutcomeReport>();
-    const gone = new Set<string>();
-    let next = 0;
-    const worker = async () => {
-      while (next < work.length) {
-        const row = work[next++] as DueRow;
-        const target = byId.get(row.target_id);
-        if (!target || gone.has(target.id)) continue;
-        const attempt = row.attempt_count + 1;
-        const result = await sendDelivery({
-          target,
-          eventId: row.event_id,
-          normalizedJson: row.normalized,
-          attempt,
-        });
-        const finishedAt = Date.now();
-        const outcome = classifyAttempt(result.statusCode, result.retryAfter, finishedAt);
-        const decision = decide(
-          outcome,
-          attempt,
-          target.maxAttempts,
-          this.settings.retryBaseMs,
-          finishedAt,
-        );
-        if (decision.status === "gone") gone.add(target.id);
-        this.ctx.storage.transactionSync(() => {
-          this.sql.exec(
-            `INSERT INTO attempts (event_id, target_id, attempt, at, status_code, duration_ms, error, response_excerpt)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            row.event_id,
-            row.target_id,
-            row.total_attempts + 1,
-            finishedAt - result.durationMs,
-            result.statusCode,
-            result.durationMs,
-            result.error,
-            result.responseExcerpt,
-          );
-          const status: DeliveryStatus = decision.status === "gone" ? "pending" : decision.status;
-          const nextAt =
-            decision.status === "pending" || decision.status === "gone"
-              ? decision.nextAttemptAt
-              : null;
-          this.sql.exec(
-            `UPDATE deliveries SET status = ?, attempt_count = ?, total_attempts = total_attempts + 1,
-               next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
-               delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-             WHERE event_id = ? AND target_id = ?`,
-            status,
-            attempt,
-            nextAt,
-            result.statusCode,
-            result.error,
-            finishedAt,
-            status,
-            finishedAt,
-            row.event_id,
-            row.target_id,
-          );
-          this.refreshEventStatus(row.event_id, finishedAt);
-          this.bump(`deliveries_${decision.status === "pending" ? "retried" : decision.status}`, 1);
-        });
-        record(reports, target.id, outcome.kind, result.error, finishedAt);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, work.length) }, worker));
-    // Stop sending to a target that answered 410 until the Config object has disabled it.
-    if (gone.size > 0 && this.snapshot) {
-      this.snapshot = {
-        ...this.snapshot,
-        targets: this.snapshot.targets.map((t) =>
-          gone.has(t.id) ? { ...t, enabled: false, state: "disabled" } : t,
-        ),
-      };
-    }
-    return [...reports.values()];
+    const finishedAt = Date.now();
+    const outcome = classifyAttempt(result.statusCode, result.retryAfter, finishedAt);
+    const decision = decide(
+      outcome,
+      attempt,
+      target.maxAttempts,
+      this.settings.retryBaseMs,
+      finishedAt,
+    );
+    // 410: the delivery waits (pending) for the target to be re-enabled.
+    const status: DeliveryStatus = decision.status === "gone" ? "pending" : decision.status;
+    const nextAt =
+      decision.status === "pending" || decision.status === "gone" ? decision.nextAttemptAt : null;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `INSERT INTO attempts (event_id, target_id, attempt, at, status_code, duration_ms, error, response_excerpt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        row.event_id,
+        row.target_id,
+        row.total_attempts + 1,
+        finishedAt - result.durationMs,
+        result.statusCode,
+        result.durationMs,
+        result.error,
+        result.responseExcerpt,
+      );
+      this.sql.exec(
+        `UPDATE deliveries SET status = ?, attempt_count = ?, total_attempts = total_attempts + 1,
+           next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
+           delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+         WHERE event_id = ? AND target_id = ?`,
+        status,
+        attempt,
+        nextAt,
+        result.statusCode,
+        result.error,
+        finishedAt,
+        status,
+        finishedAt,
+        row.event_id,
+        row.target_id,
+      );
+      this.refreshEventStatus(row.event_id, finishedAt);
+      this.bump(`deliveries_${decision.status === "pending" ? "retried" : decision.status}`, 1);
+    });
+    return { kind: outcome.kind, error: result.error };
   }
 
   /** Deliveries whose target was deleted can never be sent; mark them failed, visibly. */

@@ -75,6 +75,11 @@ export const SHARD_MIGRATIONS: readonly string[] = [
   CREATE INDEX media_due ON media (next_attempt_at) WHERE status = 'pending';
   CREATE INDEX media_by_key ON media (archive_key);
   `,
+  // 3: the due scan runs per target (one lane per target in a delivery run).
+  `
+  CREATE INDEX deliveries_due_by_target ON deliveries (target_id, next_attempt_at, seq)
+    WHERE status = 'pending';
+  `,
 ];
 
 /** Applies the migrations not yet applied; the version lives in `_schema`. */
