@@ -34,6 +34,8 @@ export const DELIVERY_CONCURRENCY = 6;
 export const DELIVERY_RUN_BUDGET_MS = 5_000;
 /** How many events one alarm run purges, so a large purge never starves deliveries. */
 const PURGE_BATCH = 500;
+/** How often a shard tells the Config object that a target is healthy (see worthReporting). */
+const HEALTHY_REPORT_EVERY_MS = 10_000;
 /** Pushed snapshots keep shards current; this is the fallback re-read. */
 const SNAPSHOT_TTL_MS = 30_000;
 
@@ -77,6 +79,7 @@ export class EventShard extends DurableObject<RelayEnv> {
   private snapshot: TargetsSnapshot | null = null;
   private snapshotReadAt = 0;
   private refreshing: Promise<TargetsSnapshot> | null = null;
+  private readonly lastHealthyReport = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: RelayEnv) {
     super(ctx, env);
@@ -284,15 +287,33 @@ export class EventShard extends DurableObject<RelayEnv> {
     const now = Date.now();
     const [reports] = await Promise.all([this.deliverDue(snapshot, now), this.archiveDue(now)]);
     await this.purgeExpired(now);
-    if (reports.length > 0) {
+    const worthTelling = reports.filter((r) => this.worthReporting(r, now));
+    if (worthTelling.length > 0) {
       try {
-        await configStub(this.env).reportOutcomes(reports);
+        await configStub(this.env).reportOutcomes(worthTelling);
       } catch (err) {
         // Breaker bookkeeping is best effort; deliveries are already recorded.
         console.warn("could not report delivery outcomes", errorName(err));
       }
     }
     await this.reschedule(this.snapshot ?? snapshot, Date.now());
+  }
+
+  /**
+   * Failures always reach the breaker; an all-good run only every HEALTHY_REPORT_EVERY_MS per
+   * target, which keeps resetting the failure count (the breaker needs an hour of failures)
+   * without one Config round trip per busy alarm run.
+   */
+  private worthReporting(report: OutcomeReport, now: number): boolean {
+    const healthy = report.reachable && report.trailingFailures === 0 && !report.gone;
+    if (!healthy) {
+      this.lastHealthyReport.delete(report.targetId);
+      return true;
+    }
+    const last = this.lastHealthyReport.get(report.targetId);
+    if (last !== undefined && now - last < HEALTHY_REPORT_EVERY_MS) return false;
+    this.lastHealthyReport.set(report.targetId, now);
+    return true;
   }
 
   private async freshTargetsForDelivery(): Promise<TargetsSnapshot> {
