@@ -5,6 +5,10 @@
  * (ambiguous). Only `errorCode` should drive logic; `description` is free text.
  */
 
+/**
+ * The class of a code: who detected the problem (Bandwidth or the carrier) and whether it is
+ * the sender's (client, 4xxx) or a service failure (5xxx); 9xxx is ambiguous.
+ */
 export type ErrorCategory =
   | "bandwidth-client"
   | "carrier-client"
@@ -13,11 +17,15 @@ export type ErrorCategory =
   | "ambiguous"
   | "unknown";
 
+/** One entry of Bandwidth's error-code table. */
 export interface ErrorCodeInfo {
   code: number;
+  /** Bandwidth's name for the code, e.g. `rejected-forbidden-country`. */
   name: string;
   category: ErrorCategory;
+  /** Whether Bandwidth bills the failed message. */
   billable: boolean;
+  /** Set on codes only older revisions of the list carry. */
   historical?: true;
 }
 
@@ -81,6 +89,7 @@ function build(): Map<number, ErrorCodeInfo> {
 /** Every published (and historical) messaging error code. */
 export const MESSAGING_ERROR_CODES: ReadonlyMap<number, ErrorCodeInfo> = build();
 
+/** What `describeErrorCode` knows about a code, from the table or from its digits. */
 export interface ErrorCodeDescription {
   code: number;
   name: string;
@@ -95,11 +104,18 @@ export interface ErrorCodeDescription {
 /**
  * Describes a code, falling back on its class for codes not in the table (the list grows):
  * 47xx carrier client, other 4xxx Bandwidth client, 56xx carrier service, other 5xxx Bandwidth
- * service, 9xxx ambiguous.
+ * service, 9xxx ambiguous; anything else (MFA's 3-digit `995`, garbage) is "unknown".
+ *
+ * @example
+ * describeErrorCode(4432).name; // "rejected-forbidden-country"
+ * describeErrorCode("4799").category; // "carrier-client" (not in the table: by its digits)
  */
 export function describeErrorCode(code: number | string): ErrorCodeDescription {
-  const n = typeof code === "number" ? code : Number(String(code).trim());
-  const entry = Number.isInteger(n) ? MESSAGING_ERROR_CODES.get(n) : undefined;
+  // Only whole, non-negative numbers are codes: "", "0x1140" or -4432 are not 0, 4416, 4432.
+  const n =
+    typeof code === "number" ? code : /^\s*\d+\s*$/.test(String(code)) ? Number(code) : Number.NaN;
+  const valid = Number.isInteger(n) && n >= 0;
+  const entry = valid ? MESSAGING_ERROR_CODES.get(n) : undefined;
   if (entry) {
     return {
       code: n,
@@ -110,7 +126,7 @@ export function describeErrorCode(code: number | string): ErrorCodeDescription {
       known: true,
     };
   }
-  const digits = Number.isInteger(n) ? String(Math.abs(n)) : "";
+  const digits = valid ? String(n) : "";
   let category: ErrorCategory = "unknown";
   if (digits.length === 4 && digits[0] === "4")
     category = digits[1] === "7" ? "carrier-client" : "bandwidth-client";

@@ -9,6 +9,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The value when it is a string, else null. */
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 function errorCodeOf(value: unknown): number | string | null {
@@ -30,8 +31,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * The string `eventId` hashes. An event without any of `type`, `time`, `message.id` (only
- * quarantined garbage) is identified by its whole canonical JSON instead.
+ * The string `eventId` hashes. An event that lacks one of `type`, `time`, `message.id` as a
+ * string (only quarantined events) is identified by its whole canonical JSON instead, so two
+ * different broken events never share an id while a resend of one still does.
  */
 export function eventIdentity(event: unknown): string {
   const object = isObject(event) ? event : null;
@@ -39,11 +41,17 @@ export function eventIdentity(event: unknown): string {
   const type = text(object?.type);
   const time = text(object?.time);
   const messageId = text(message?.id);
-  if (type === null && time === null && messageId === null) return `raw:${canonicalJson(event)}`;
+  if (type === null || time === null || messageId === null) return `raw:${canonicalJson(event)}`;
   return JSON.stringify([type, time, messageId, text(object?.to), errorCodeOf(object?.errorCode)]);
 }
 
-/** The event's deterministic id; the raw and the normalized form of an event give the same id. */
+/**
+ * The event's deterministic id, `evt_` + 32 hex characters; the raw and the normalized form of
+ * an event give the same id.
+ *
+ * @example
+ * await eventId(event); // "evt_…" — the same for Bandwidth's resend of the same callback
+ */
 export async function eventId(event: unknown): Promise<string> {
   const digest = await crypto.subtle.digest(
     "SHA-256",

@@ -9,13 +9,17 @@
  *   the name often `<uuid>-m-<messageId>.<ext>`.
  */
 
+/** The parts of a Bandwidth media URL (see `parseMediaUrl`). */
 export type MediaUrlParts =
   | {
       version: "v2";
       host: string;
       accountId: string;
+      /** Everything after `media/`, slashes included: the id `GET …/media/{mediaId}` takes. */
       mediaId: string;
-      messageId: string;
+      /** Set when the media id has the inbound form `{messageId}/{index}/{fileName}`. */
+      messageId: string | undefined;
+      /** Position of the file in the message (a string of digits), with `messageId`. */
       index: string | undefined;
       fileName: string;
     }
@@ -25,6 +29,7 @@ export type MediaUrlParts =
       userId: string;
       mediaId: string;
       fileName: string;
+      /** From a Catapult name `<name>-m-<id>.<ext>` (`m-<id>`), or a `{messageId}/{index}/…` id. */
       messageId: string | undefined;
     };
 
@@ -53,34 +58,40 @@ export function parseMediaUrl(url: string): MediaUrlParts | null {
       : /^\/v2\/users\/([^/]+)\/media\/(.+)$/.exec(path);
   if (v2?.[1] && v2[2]) {
     const mediaId = decode(v2[2]);
-    const segments = mediaId.split("/");
+    const inbound = INBOUND_MEDIA_ID.exec(mediaId);
     return {
       version: "v2",
       host,
       accountId: decode(v2[1]),
       mediaId,
-      messageId: segments[0] ?? mediaId,
-      index: segments.length >= 3 ? segments[1] : undefined,
-      fileName: segments[segments.length - 1] ?? mediaId,
+      messageId: inbound?.[1],
+      index: inbound?.[2],
+      fileName: inbound?.[3] ?? lastSegment(mediaId),
     };
   }
   const v1 =
     host === "api.catapult.inetwork.com" ? /^\/v1\/users\/([^/]+)\/media\/(.+)$/.exec(path) : null;
   if (v1?.[1] && v1[2]) {
     const mediaId = decode(v1[2]);
-    const segments = mediaId.split("/");
-    const fileName = segments[segments.length - 1] ?? mediaId;
-    const catapult = /-m-([A-Za-z0-9]+)\.[^.]+$/.exec(fileName);
+    const fileName = lastSegment(mediaId);
+    const catapult = /-(m-[A-Za-z0-9]+)\.[^.]+$/.exec(fileName);
     return {
       version: "v1",
       host,
       userId: decode(v1[1]),
       mediaId,
       fileName,
-      messageId: catapult?.[1] ?? (segments.length >= 2 ? segments[0] : undefined),
+      messageId: catapult?.[1] ?? INBOUND_MEDIA_ID.exec(mediaId)?.[1],
     };
   }
   return null;
+}
+
+/** `{messageId}/{index}/{fileName}`, the media id of inbound MMS parts. */
+const INBOUND_MEDIA_ID = /^([^/]+)\/(\d+)\/([^/]+)$/;
+
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1) || path;
 }
 
 /** True for a URL of Bandwidth's media API (v1 or v2). */

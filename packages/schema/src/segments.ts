@@ -6,24 +6,34 @@
  * Bandwidth's own `segmentCount` is authoritative; this is an estimate. MMS is always 1.
  */
 
+// The basic table without 0x1B: ESC only introduces an extension character.
 const GSM_BASIC =
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
   "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 const GSM_EXTENSION = "\f^{}\\[~]|€";
 
 const BASIC = new Set(GSM_BASIC);
 const EXTENSION = new Set(GSM_EXTENSION);
 
+/** What `countSegments` found. */
 export interface SegmentCount {
+  /** GSM-7 when every character is in the GSM 03.38 basic or extension table. */
   encoding: "GSM-7" | "UCS-2";
   /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
   units: number;
+  /** SMS parts the text needs (1 for an empty text). */
   segments: number;
   /** How many units one segment of this message holds. */
   perSegment: number;
 }
 
-/** Counts the segments of an SMS text; an empty text is one (empty) segment. */
+/**
+ * Counts the segments of an SMS text; an empty text is one (empty) segment.
+ *
+ * @example
+ * countSegments("a".repeat(161)); // { encoding: "GSM-7", units: 161, segments: 2, perSegment: 153 }
+ * countSegments("Hi 👋"); // { encoding: "UCS-2", units: 5, segments: 1, perSegment: 70 }
+ */
 export function countSegments(text: string): SegmentCount {
   const gsm = [...text].every((ch) => BASIC.has(ch) || EXTENSION.has(ch));
   if (gsm) {

@@ -35,20 +35,30 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-/** A new secret: `whsec_` + base64 of 24 random bytes. */
+/** A new secret: `whsec_` + base64 of 24 random bytes (what Standard Webhooks libraries take). */
 export function generateSecret(): string {
   return PREFIX + toBase64(crypto.getRandomValues(new Uint8Array(24)));
 }
 
+/** What `sign` signs: the `webhook-id`, `webhook-timestamp` and body of one delivery. */
 export interface SignInput {
+  /** The `webhook-id` header (the relay uses the event id). */
   id: string;
-  /** Unix seconds. */
+  /** The `webhook-timestamp` header: Unix seconds. */
   timestamp: number;
+  /** The exact body sent. */
   payload: string;
+  /** `whsec_` + base64 (as `generateSecret` makes), or the bare base64 part. */
   secret: string;
 }
 
-/** One signature, `v1,<base64>`. */
+/**
+ * One signature, `v1,<base64>`: HMAC-SHA256 of `id.timestamp.payload`.
+ *
+ * @example
+ * const signature = await sign({ id: "evt_1", timestamp: 1767225600, payload: body, secret });
+ * // "v1,<base64 of the 32-byte MAC>"
+ */
 export async function sign(input: SignInput): Promise<string> {
   const content = encoder.encode(`${input.id}.${input.timestamp}.${input.payload}`);
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(input.secret), content);
@@ -66,6 +76,7 @@ export async function signatureHeader(input: {
   return signatures.join(" ");
 }
 
+/** The outcome of `verify`; a failure says why, for logs (never tell the sender which). */
 export type VerifyResult =
   | { ok: true }
   | { ok: false; reason: "missing_headers" | "timestamp_out_of_tolerance" | "invalid_signature" };
@@ -73,18 +84,28 @@ export type VerifyResult =
 /**
  * Verifies a delivery: the headers must be present, the timestamp within `toleranceSeconds`
  * (default 300) of `now`, and some `v1,` entry must match some secret (checked with the
- * constant-time HMAC verify).
+ * constant-time HMAC verify). Give every secret still in use (after a rotation, the new and
+ * the old one); `headers` may be a `Headers` or a plain object (any case of header names).
+ *
+ * @example
+ * const result = await verify({ payload: body, headers: request.headers, secrets: [secret] });
+ * if (!result.ok) return new Response(null, { status: 401 });
  */
 export async function verify(input: {
   payload: string;
   headers: Headers | Record<string, string | string[] | undefined>;
   secrets: readonly string[];
+  /** How far `webhook-timestamp` may be from `now`, either way (default 300). */
   toleranceSeconds?: number;
+  /** The current time in Unix seconds (default: the clock). */
   now?: number;
 }): Promise<VerifyResult> {
+  const headers = input.headers;
   const get = (name: string): string | undefined => {
-    if (input.headers instanceof Headers) return input.headers.get(name) ?? undefined;
-    const value = input.headers[name] ?? input.headers[name.toLowerCase()];
+    if (headers instanceof Headers) return headers.get(name) ?? undefined;
+    // Header names are case-insensitive; plain objects may spell them `Webhook-Id`.
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    const value = key === undefined ? undefined : headers[key];
     return Array.isArray(value) ? value[0] : value;
   };
   const id = get("webhook-id");

@@ -1,0 +1,145 @@
+/**
+ * Benchmark 1, accept throughput: `POST /callbacks` on the relay (no targets: pure accept)
+ * against the baseline Worker (bench/baseline: parse + sharded SQLite insert, nothing else),
+ * both under `wrangler dev`, driven alternately with the same request mix and connections.
+ */
+import { join } from "node:path";
+import { callbackBodies, type LoadResult, runLoad } from "./lib/load.ts";
+import { appDir, benchDir, startWrangler, type Wrangler } from "./lib/processes.ts";
+import { mean, printTable, round } from "./lib/report.ts";
+import { BASIC_AUTH, RELAY_VARS, SHARD_COUNT } from "./settings.ts";
+
+export interface AcceptOptions {
+  connections: number;
+  warmupSec: number;
+  durationSec: number;
+  rounds: number;
+}
+
+type Target = "baseline" | "relay";
+
+export interface AcceptResult {
+  options: AcceptOptions;
+  runs: ({ target: Target; round: number } & LoadResult)[];
+  summary: Record<Target, { rps: number; p50: number; p99: number; errors: number; non2xx: number }>;
+  /** relay req/s ÷ baseline req/s; the goal is ≥ 0.8. */
+  ratio: number;
+  /** What the relay says it stored, against the 200s it sent (must be equal). */
+  relayStored: { responses200: number; eventsStored: number | null };
+  /** Error lines in the relay's log during the run. */
+  relayLogErrors: string[];
+}
+
+export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult> {
+  console.log("\n== accept throughput: relay vs baseline under wrangler dev ==");
+  const [baseline, relay] = await Promise.all([
+    startWrangler({
+      name: "baseline",
+      cwd: join(benchDir, "baseline"),
+      port: 8791,
+      inspectorPort: 8795,
+      vars: { SHARD_COUNT },
+    }),
+    startWrangler({
+      name: "relay-accept",
+      cwd: appDir,
+      port: 8790,
+      inspectorPort: 8794,
+      vars: RELAY_VARS,
+    }),
+  ]);
+  try {
+    const servers: Record<Target, Wrangler> = { baseline, relay };
+    const headers = { authorization: BASIC_AUTH };
+    const nextBody = callbackBodies(`a${Date.now().toString(36)}`);
+    for (const target of ["baseline", "relay"] as const) {
+      await expectAccepted(servers[target].url, headers, nextBody());
+    }
+    let relayOk = 1; // the probe above
+
+    const runs: AcceptResult["runs"] = [];
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const target of ["baseline", "relay"] as const) {
+        const load = { url: servers[target].url, headers, connections: opts.connections, nextBody };
+        const warmup = await runLoad({ ...load, durationSec: opts.warmupSec });
+        const result = await runLoad({ ...load, durationSec: opts.durationSec });
+        runs.push({ target, round, ...result });
+        if (target === "relay") relayOk += (warmup.statusCodes[200] ?? 0) + (result.statusCodes[200] ?? 0);
+        console.log(
+          `  round ${round} ${target.padEnd(8)} ${result.rps.toFixed(0)} req/s, ` +
+            `p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}`,
+        );
+      }
+    }
+
+    const summarize = (target: Target) => {
+      const mine = runs.filter((r) => r.target === target);
+      return {
+        rps: mean(mine.map((r) => r.rps)),
+        p50: mean(mine.map((r) => r.p50)),
+        p99: mean(mine.map((r) => r.p99)),
+        errors: mine.reduce((a, r) => a + r.errors, 0),
+        non2xx: mine.reduce((a, r) => a + r.non2xx, 0),
+      };
+    };
+    const summary = { baseline: summarize("baseline"), relay: summarize("relay") };
+    const ratio = summary.relay.rps / summary.baseline.rps;
+
+    // Every 200 is a committed event: the relay's count must match (warm-ups and the probe too).
+    const stats = await fetch(`${relay.url}/api/stats`, {
+      headers: { authorization: `Bearer ${RELAY_VARS.ADMIN_TOKEN}` },
+    }).then((r) => (r.ok ? (r.json() as Promise<{ events?: { total?: number } }>) : null));
+    const relayStored = {
+      responses200: relayOk,
+      eventsStored: stats?.events?.total ?? null,
+    };
+
+    printTable(
+      `Accept: POST /callbacks, ${opts.connections} connections, ${opts.durationSec} s per run after ${opts.warmupSec} s warm-up`,
+      ["target", "round", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "non-2xx"],
+      runs.map((r) => [r.target, r.round, round(r.rps, 0), r.p50, r.p90, r.p99, r.max, r.errors, r.non2xx]),
+    );
+    printTable(
+      "Accept summary (mean of rounds)",
+      ["target", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx"],
+      (["baseline", "relay"] as const).map((t) => [
+        t,
+        round(summary[t].rps, 0),
+        round(summary[t].p50),
+        round(summary[t].p99),
+        summary[t].errors,
+        summary[t].non2xx,
+      ]),
+    );
+    console.log(
+      `\n  relay/baseline throughput ratio: ${ratio.toFixed(2)} (goal >= 0.80: ${ratio >= 0.8 ? "met" : "NOT met"})`,
+    );
+    console.log(
+      `  p50 latency ratio: ${(summary.relay.p50 / summary.baseline.p50).toFixed(2)}, ` +
+        `p99 latency ratio: ${(summary.relay.p99 / summary.baseline.p99).toFixed(2)}`,
+    );
+    return {
+      options: opts,
+      runs,
+      summary,
+      ratio,
+      relayStored,
+      relayLogErrors: relay.errorLines(),
+    };
+  } finally {
+    await Promise.all([baseline.stop(), relay.stop()]);
+  }
+}
+
+/** One request first, so a relay that rejects the mix fails loudly instead of measuring errors. */
+async function expectAccepted(url: string, headers: Record<string, string>, body: string) {
+  const res = await fetch(`${url}/callbacks`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new Error(`POST ${url}/callbacks answered ${res.status}: ${text}\nrequest body: ${body}`);
+  }
+}
