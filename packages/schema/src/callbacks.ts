@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { INTEGER_STRING, ISO_DATE_TIME, isJsonObject, NUMBER_STRING } from "./patterns.ts";
 
 /**
  * valibot schemas for Bandwidth Messaging v2 callbacks. Only `type`, `time` and `message.id`
@@ -30,13 +31,7 @@ export const KNOWN_EVENT_TYPES = [
 /** One of {@link KNOWN_EVENT_TYPES}. */
 export type KnownEventType = (typeof KNOWN_EVENT_TYPES)[number];
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const TIMESTAMP_MESSAGE = "must be an ISO-8601 date-time string such as 2026-01-01T12:00:00.000Z";
-
-/** True for a non-null object that is not an array: what JSON calls an object. */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * A looseObject that refuses arrays (valibot's object schemas accept them and would turn
@@ -67,11 +62,6 @@ export const TimestampSchema = v.pipe(
   v.string(TIMESTAMP_MESSAGE),
   v.regex(ISO_DATE_TIME, TIMESTAMP_MESSAGE),
 );
-
-/** The strings `IntegerLikeSchema` turns into numbers: optional sign, digits, blanks around. */
-export const INTEGER_STRING = /^\s*-?\d+\s*$/;
-/** The strings `NumberLikeSchema` turns into numbers: like INTEGER_STRING, with decimals. */
-export const NUMBER_STRING = /^\s*-?\d+(\.\d+)?\s*$/;
 
 const INTEGER_MESSAGE = "must be an integer or a string of digits";
 const NUMBER_MESSAGE = "must be a non-negative number or a numeric string";

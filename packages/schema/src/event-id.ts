@@ -5,16 +5,14 @@
  * stay distinct.
  */
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { INTEGER_STRING, isJsonObject as isObject } from "./patterns.ts";
 
 /** The value when it is a string, else null. */
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 function errorCodeOf(value: unknown): number | string | null {
   if (typeof value === "number") return value;
-  if (typeof value === "string") return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof value === "string") return INTEGER_STRING.test(value) ? Number(value) : value;
   return null;
 }
 

@@ -1,13 +1,11 @@
 import * as v from "valibot";
 import {
-  INTEGER_STRING,
-  isJsonObject,
   KNOWN_EVENT_TYPES,
   KnownCallbackEventSchema,
   type NormalizedEvent,
-  NUMBER_STRING,
   UnknownCallbackEventSchema,
 } from "./callbacks.ts";
+import { INTEGER_STRING, ISO_DATE_TIME, isJsonObject, NUMBER_STRING } from "./patterns.ts";
 
 /** A validation problem: where (`message.to.1`, `errorCode`, "" for the event) and what to do. */
 export interface EventIssue {
@@ -33,7 +31,6 @@ export interface NormalizeOptions {
 }
 
 const KNOWN = new Set<string>(KNOWN_EVENT_TYPES);
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
  * Validates one callback event and returns it normalized: `message.to` always an array,
