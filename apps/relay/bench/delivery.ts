@@ -6,7 +6,7 @@
  * accepted event arrived (and how many twice).
  */
 import { createServer, type Server } from "node:http";
-import { callbackBodies, type LoadResult, runLoad } from "./lib/load.ts";
+import { callbackBodies, now, type PacedResult, runPaced } from "./lib/load.ts";
 import { appDir, assertPortFree, onExit, startWrangler } from "./lib/processes.ts";
 import { percentile, printTable, round, slope } from "./lib/report.ts";
 import { ADMIN_HEADERS, BASIC_AUTH, RELAY_VARS } from "./settings.ts";
@@ -24,7 +24,8 @@ export interface DeliveryOptions {
 
 export interface DeliveryResult {
   options: DeliveryOptions;
-  load: LoadResult;
+  /** The accept side: its latency is from each request's due time to its 200. */
+  load: PacedResult;
   accepted: number;
   acceptedPerSec: number;
   /** First receipts during the load window, per second. */
@@ -33,7 +34,10 @@ export interface DeliveryResult {
   backlogGrowthPerSec: number;
   backlogGrows: boolean;
   maxPending: number;
-  lagMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+  /** Receipt minus the arrival of the 200 (negative: delivered before the 200 was read). */
+  lagMs: Percentiles;
+  /** Receipt minus the time the request was sent. */
+  lagFromSendMs: Percentiles;
   drainMs: number | null;
   received: number;
   missing: number;
@@ -45,6 +49,24 @@ export interface DeliveryResult {
   problems: string[];
 }
 
+type Percentiles = {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+};
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = (v: number | null) => round(v, 1);
+  return {
+    p50: r(percentile(sorted, 50)),
+    p90: r(percentile(sorted, 90)),
+    p99: r(percentile(sorted, 99)),
+    max: r(sorted.at(-1) ?? null),
+  };
+}
+
 interface Arrival {
   first: number;
   count: number;
@@ -52,7 +74,7 @@ interface Arrival {
 
 function startReceiver(arrivals: Map<string, Arrival>): Promise<Server> {
   const server = createServer((req, res) => {
-    const at = Date.now();
+    const at = now();
     const id = String(req.headers["webhook-id"] ?? "");
     const seen = arrivals.get(id);
     if (seen) seen.count += 1;
@@ -86,12 +108,12 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
     const headers = { authorization: BASIC_AUTH };
     const prefix = `d${Date.now().toString(36)}`;
     // Warm-up without a target: shards are created and warm, and nothing of it is delivered.
-    await runLoad({
+    await runPaced({
       url: relay.url,
       headers,
       connections: opts.connections,
       durationSec: 2,
-      overallRate: opts.rate,
+      rate: opts.rate,
       nextBody: callbackBodies(`${prefix}w`),
     });
     const created = await fetch(`${relay.url}/api/targets`, {
@@ -122,41 +144,42 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
     };
 
     // Load, with `pending` sampled once a second until the drain ends.
-    const accepted = new Map<string, number>();
+    const accepted = new Map<string, { sentAt: number; at: number }>();
     const samples: { at: number; pending: number | null }[] = [];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const next = Date.now() + 1_000;
+        const next = now() + 1_000;
         const { pending } = await pendingNow();
-        samples.push({ at: Date.now(), pending });
-        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+        samples.push({ at: now(), pending });
+        await new Promise((r) => setTimeout(r, Math.max(0, next - now())));
       }
     })();
-    const loadStart = Date.now();
-    const load = await runLoad({
+    const loadStart = now();
+    const load = await runPaced({
       url: relay.url,
       headers,
       connections: opts.connections,
       durationSec: opts.durationSec,
-      overallRate: opts.rate,
+      rate: opts.rate,
       nextBody: callbackBodies(prefix),
-      onResponse: (status, body, at) => {
+      onResponse: (status, body, sentAt, at) => {
         if (status !== 200) return;
-        for (const id of (JSON.parse(body) as { ids: string[] }).ids) accepted.set(id, at);
+        for (const id of (JSON.parse(body) as { ids: string[] }).ids)
+          accepted.set(id, { sentAt, at });
       },
     });
-    const loadEnd = Date.now();
+    const loadEnd = now();
 
     // Drain: until nothing is pending and every accepted event arrived, or the cap.
     let drainMs: number | null = null;
-    while (Date.now() - loadEnd < opts.drainCapSec * 1_000) {
+    while (now() - loadEnd < opts.drainCapSec * 1_000) {
       const allArrived = [...accepted.keys()].every((id) => arrivals.has(id));
       if (allArrived && (await pendingNow()).pending === 0) {
-        drainMs = Date.now() - loadEnd;
+        drainMs = Math.round(now() - loadEnd);
         break;
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 100));
     }
     sampling = false;
     await sampler;
@@ -165,13 +188,15 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
     // Figures.
     const loadSec = (loadEnd - loadStart) / 1_000;
     const lags: number[] = [];
+    const lagsFromSend: number[] = [];
     let missing = 0;
-    for (const [id, at] of accepted) {
+    for (const [id, { sentAt, at }] of accepted) {
       const arrival = arrivals.get(id);
-      if (arrival) lags.push(arrival.first - at);
-      else missing += 1;
+      if (arrival) {
+        lags.push(arrival.first - at);
+        lagsFromSend.push(arrival.first - sentAt);
+      } else missing += 1;
     }
-    lags.sort((a, b) => a - b);
     let duplicates = 0;
     let unexpected = 0;
     let deliveredInLoad = 0;
@@ -182,11 +207,11 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
     }
     const second = (t: number) => Math.floor((t - loadStart) / 1_000);
     const timeline: DeliveryResult["timeline"] = [];
-    const lastSecond = Math.max(second(Date.now()), 0);
+    const lastSecond = Math.max(second(now()), 0);
     for (let s = 0; s <= lastSecond; s++) {
       timeline.push({ second: s, accepted: 0, delivered: 0, pending: null });
     }
-    for (const at of accepted.values()) {
+    for (const { at } of accepted.values()) {
       const row = timeline[second(at)];
       if (row) row.accepted += 1;
     }
@@ -213,12 +238,8 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
       backlogGrowthPerSec,
       backlogGrows,
       maxPending: Math.max(0, ...samples.map((s) => s.pending ?? 0)),
-      lagMs: {
-        p50: percentile(lags, 50),
-        p90: percentile(lags, 90),
-        p99: percentile(lags, 99),
-        max: lags.at(-1) ?? null,
-      },
+      lagMs: percentiles(lags),
+      lagFromSendMs: percentiles(lagsFromSend),
       drainMs,
       received: arrivals.size,
       missing,
@@ -232,6 +253,10 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
 
     if (load.errors + load.non2xx > 0)
       result.problems.push(`delivery run: ${load.errors} errors, ${load.non2xx} non-2xx on accept`);
+    if (result.backlogGrows)
+      result.problems.push(
+        `backlog grows by ${backlogGrowthPerSec.toFixed(1)} deliveries/s under load`,
+      );
     if (missing > 0) result.problems.push(`${missing} accepted events never reached the receiver`);
     if (drainMs === null) result.problems.push(`backlog not drained within ${opts.drainCapSec} s`);
     const logErrors = relay.errorLines();
@@ -266,8 +291,11 @@ function report(r: DeliveryResult): void {
       ["lag p90 ms", r.lagMs.p90],
       ["lag p99 ms", r.lagMs.p99],
       ["lag max ms", r.lagMs.max],
-      ["accept p50 ms", r.load.p50],
-      ["accept p99 ms", r.load.p99],
+      ["lag p50 ms (sent -> receipt)", r.lagFromSendMs.p50],
+      ["lag p99 ms (sent -> receipt)", r.lagFromSendMs.p99],
+      ["accept p50 ms", round(r.load.latency.p50)],
+      ["accept p99 ms", round(r.load.latency.p99)],
+      ["accept non-2xx / errors", `${r.load.non2xx} / ${r.load.errors}`],
       ["drain after load ms", r.drainMs],
       ["received (distinct)", r.received],
       ["missing", r.missing],
@@ -275,10 +303,12 @@ function report(r: DeliveryResult): void {
       ["unexpected ids", r.unexpected],
     ],
   );
+  const offered = r.options.rate;
+  const saturated = r.acceptedPerSec < offered * 0.95;
   console.log(
-    `\n  backlog ${r.backlogGrows ? "GROWS: delivery does not keep up with" : "stable: delivery keeps up with"} ` +
-      `${r.options.rate} callbacks/s; ` +
-      `${r.missing === 0 ? "every accepted event arrived" : `${r.missing} accepted events missing`}, ` +
+    `\n  ${saturated ? `accept SATURATED: ${r.acceptedPerSec.toFixed(0)}/s accepted of ${offered}/s offered (requests queued at the client); ` : ""}` +
+      `backlog ${r.backlogGrows ? "GROWS: delivery falls behind" : "stable: delivery keeps up"} at ${r.acceptedPerSec.toFixed(0)} accepted/s; ` +
+      `${r.missing === 0 ? "every accepted event arrived" : `${r.missing} accepted events MISSING`}, ` +
       `${r.duplicates} duplicates`,
   );
 }

@@ -3,7 +3,14 @@
  * message-received and message-delivered alternating), every request with a message id of
  * its own, so the relay stores each one (no duplicates).
  */
+import { Agent, request } from "node:http";
 import autocannon from "autocannon";
+import { percentile } from "./report.ts";
+
+/** Milliseconds since the epoch, sub-millisecond; the one clock of the load and receivers. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 const APPLICATION_ID = "93de2206-9669-4e07-948d-329f4b722ee2";
 const OUR_NUMBER = "+19195550100";
@@ -64,15 +71,14 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   connections: number;
   durationSec: number;
-  /** Requests per second over all connections; unlimited when absent. */
-  overallRate?: number;
   nextBody: () => string;
-  /** Called for every response, with the time it arrived (ms since epoch). */
-  onResponse?: (status: number, body: string, at: number) => void;
 }
 
 export interface LoadResult {
+  /** Responses received. */
   requests: number;
+  /** Requests sent: more than `requests` by those in flight when the time was up. */
+  sent: number;
   durationSec: number;
   rps: number;
   p50: number;
@@ -85,7 +91,11 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-/** POSTs callbacks to `${url}/callbacks` for `durationSec` seconds. */
+/**
+ * Closed loop, as fast as the server answers: each of `connections` keep-alive connections
+ * POSTs a callback to `${url}/callbacks`, waits for the answer, and sends the next, for
+ * `durationSec` seconds (autocannon). Measures maximum throughput and its latency.
+ */
 export function runLoad(opts: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     autocannon(
@@ -93,7 +103,6 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
         url: opts.url,
         connections: opts.connections,
         duration: opts.durationSec,
-        ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
         timeout: 10,
         headers: { "content-type": "application/json", ...opts.headers },
         requests: [
@@ -101,12 +110,6 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
             method: "POST",
             path: "/callbacks",
             setupRequest: (req) => ({ ...req, body: opts.nextBody() }),
-            ...(opts.onResponse
-              ? {
-                  onResponse: (status: number, body: string) =>
-                    opts.onResponse?.(status, body, Date.now()),
-                }
-              : {}),
           },
         ],
       },
@@ -120,6 +123,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
         const durationSec = result.duration;
         resolve({
           requests,
+          sent: result.requests.sent,
           durationSec,
           rps: requests / durationSec,
           p50: result.latency.p50,
@@ -133,4 +137,102 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
       },
     );
   });
+}
+
+export interface PacedOptions {
+  url: string;
+  headers?: Record<string, string>;
+  /** Requests per second, evenly spaced. */
+  rate: number;
+  durationSec: number;
+  /** Keep-alive connections at most; a request due while all are busy waits for one. */
+  connections: number;
+  nextBody: () => string;
+  /** Every response, with the time it was due to be sent and the time it arrived. */
+  onResponse?: (status: number, body: string, sentAt: number, at: number) => void;
+}
+
+export interface PacedResult {
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  /** From the time each request was due (so queueing counts) to its response, ms. */
+  latency: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+}
+
+/**
+ * Open loop at a fixed rate: request i is due at start + i/rate, whatever the answers do
+ * (autocannon's own rate limit sends each second's requests in a burst at its start).
+ * Waits for every response.
+ */
+export async function runPaced(opts: PacedOptions): Promise<PacedResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const target = new URL("/callbacks", opts.url);
+  const total = Math.round(opts.rate * opts.durationSec);
+  const latencies: number[] = [];
+  const result: PacedResult = {
+    sent: 0,
+    ok: 0,
+    non2xx: 0,
+    errors: 0,
+    latency: { p50: null, p90: null, p99: null, max: null },
+  };
+  const inFlight = new Set<Promise<void>>();
+  const send = (dueAt: number) => {
+    const body = opts.nextBody();
+    const done = new Promise<void>((resolve) => {
+      const req = request(
+        target,
+        {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", ...opts.headers },
+          timeout: 10_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const at = now();
+            const status = res.statusCode ?? 0;
+            latencies.push(at - dueAt);
+            if (status >= 200 && status < 300) result.ok += 1;
+            else result.non2xx += 1;
+            opts.onResponse?.(status, Buffer.concat(chunks).toString("utf8"), dueAt, at);
+            resolve();
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", () => {
+        result.errors += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+    inFlight.add(done);
+    done.then(() => inFlight.delete(done));
+    result.sent += 1;
+  };
+  const start = now();
+  for (let i = 0; i < total; ) {
+    const dueAt = start + (i * 1000) / opts.rate;
+    const wait = dueAt - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Timers are coarse: send everything that is due by now.
+    for (; i < total && start + (i * 1000) / opts.rate <= now(); i++) {
+      send(start + (i * 1000) / opts.rate);
+    }
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  result.latency = {
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? null,
+  };
+  return result;
 }

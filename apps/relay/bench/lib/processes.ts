@@ -125,7 +125,9 @@ export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
     stdio: ["ignore", out, out],
   });
   if (build.status !== 0) {
-    throw new Error(`${opts.name}: wrangler could not bundle the Worker:\n${readFileSync(logFile, "utf8")}`);
+    throw new Error(
+      `${opts.name}: wrangler could not bundle the Worker:\n${readFileSync(logFile, "utf8")}`,
+    );
   }
   const args = [
     "dev",
@@ -194,7 +196,9 @@ export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (exited !== null) {
-      throw new Error(`${opts.name}: wrangler dev exited (${exited}) before it was ready:\n${handle.tail()}`);
+      throw new Error(
+        `${opts.name}: wrangler dev exited (${exited}) before it was ready:\n${handle.tail()}`,
+      );
     }
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
