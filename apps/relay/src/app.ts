@@ -8,7 +8,7 @@ import { events } from "./routes/events.ts";
 import { media } from "./routes/media.ts";
 import { renderMetrics, stats } from "./routes/stats.ts";
 import { targets } from "./routes/targets.ts";
-import { tailStub } from "./tail/tail-hub.ts";
+import { tailListenerJoined, tailStub } from "./tail/tail-hub.ts";
 
 /** The relay's HTTP surface, as ../../shared/DESIGN.md fixes it. */
 export const app = new Hono<{ Bindings: RelayEnv }>();
@@ -27,7 +27,9 @@ app.get("/api/tail", async (c) => {
       "GET /api/tail is a WebSocket; send Upgrade: websocket.",
     );
   }
-  return tailStub(c.env).fetch(c.req.raw);
+  const response = await tailStub(c.env).fetch(c.req.raw);
+  if (response.status === 101) tailListenerJoined();
+  return response;
 });
 
 app.use("/api/*", adminAuth());

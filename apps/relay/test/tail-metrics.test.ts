@@ -5,6 +5,10 @@ describe("GET /api/tail", () => {
   useRelayTestState();
 
   it("streams each accepted event as {event: EventSummary}", async () => {
+    // Accepted while nobody listens: the relay stops asking the hub for a moment…
+    await postCallbacks([received("m-tail-0")]);
+    await api("/api/stats"); // lets the background publish of that accept finish
+    // …but a tail that connects starts at once.
     const res = await relayFetch("/api/tail?token=test-admin-token", {
       headers: { upgrade: "websocket" },
     });

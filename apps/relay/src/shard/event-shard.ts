@@ -123,10 +123,15 @@ export class EventShard extends DurableObject<RelayEnv> {
     let deliveriesCreated = 0;
     let mediaQueued = 0;
     this.ctx.storage.transactionSync(() => {
-      let seq = this.nextSeq(records.length);
-      for (const record of records) {
+      const wantedBy = records.map((record) =>
+        record.normalized === null ? [] : targets.targets.filter((t) => targetWants(t, record)),
+      );
+      // Sequence numbers only order deliveries; an ingest that creates none leaves them be.
+      const deliveryCount = wantedBy.reduce((n, wanted) => n + wanted.length, 0);
+      let seq = deliveryCount > 0 ? this.nextSeq(deliveryCount) : 0;
+      for (const [i, record] of records.entries()) {
         const quarantined = record.normalized === null;
-        const wanted = quarantined ? [] : targets.targets.filter((t) => targetWants(t, record));
+        const wanted = wantedBy[i] ?? [];
         const status: EventStatus = quarantined
           ? "quarantined"
           : wanted.length > 0

@@ -53,10 +53,26 @@ export function tailStub(env: RelayEnv): DurableObjectStub<TailHub> {
   return env.TAIL.get(env.TAIL.idFromName("tail"));
 }
 
+/**
+ * When the hub last said nobody listens, this isolate skips publishing for a moment: on a busy
+ * relay with no tail open, one RPC per accept to the one hub costs more than the whole rest of
+ * the accept's bookkeeping. A tail opened through another isolate therefore starts within
+ * NO_LISTENER_RECHECK_MS; one opened through this isolate starts at once.
+ */
+export const NO_LISTENER_RECHECK_MS = 1_000;
+let nobodyListensUntil = 0;
+
+/** Called when a tail connects through this isolate: publish again right away. */
+export function tailListenerJoined(): void {
+  nobodyListensUntil = 0;
+}
+
 /** Best effort: the events are stored already; a tail that misses one loses nothing. */
 export async function publishToTail(env: RelayEnv, events: EventSummary[]): Promise<void> {
+  if (Date.now() < nobodyListensUntil) return;
   try {
-    await tailStub(env).publish(events);
+    const listeners = await tailStub(env).publish(events);
+    if (listeners === 0) nobodyListensUntil = Date.now() + NO_LISTENER_RECHECK_MS;
   } catch (err) {
     console.warn("tail publish failed", err instanceof Error ? err.name : "unknown");
   }
