@@ -11,7 +11,7 @@ import {
 import type { OutcomeReport } from "../targets/breaker.ts";
 import { configStub } from "../targets/config-stub.ts";
 import { type DeliveryTarget, type TargetsSnapshot, targetWants } from "../targets/model.ts";
-import { migrate, SHARD_MIGRATIONS } from "./migrations.ts";
+import { migrate, SHARD_MIGRATIONS, TROUBLED_STATUSES } from "./migrations.ts";
 import type {
   Attempt,
   DeliveryStatus,
@@ -682,6 +682,10 @@ export class EventShard extends DurableObject<RelayEnv> {
     } else if (filter.status !== undefined) {
       where.push("e.status = ?");
       args.push(filter.status);
+      // Repeating the partial index's own condition is what lets SQLite use it.
+      if ((TROUBLED_STATUSES as readonly string[]).includes(filter.status)) {
+        where.push("e.status IN ('quarantined', 'failed', 'dead')");
+      }
     }
     const eq: [keyof EventFilter, string][] = [
       ["type", "e.type"],

@@ -80,7 +80,25 @@ export const SHARD_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_due_by_target ON deliveries (target_id, next_attempt_at, seq)
     WHERE status = 'pending';
   `,
+  // 4: leaner indexes, because every accept writes them. The per-filter listing indexes drop
+  // the id (each index entry carries the rowid anyway; ties on received_at are sorted in the
+  // few rows they cover); the status index only holds the rare statuses worth finding
+  // (pending, stored and delivered events are the recent ones, found by scanning newest
+  // first); the all-targets due index gave way to the per-target one of migration 3.
+  `
+  DROP INDEX events_by_type;
+  DROP INDEX events_by_owner;
+  DROP INDEX events_by_status;
+  DROP INDEX deliveries_due;
+  CREATE INDEX events_by_type ON events (type, received_at);
+  CREATE INDEX events_by_owner ON events (owner, received_at);
+  CREATE INDEX events_troubled ON events (status, received_at)
+    WHERE status IN ('quarantined', 'failed', 'dead');
+  `,
 ];
+
+/** The statuses `events_troubled` indexes; a listing filter on one of them names the set. */
+export const TROUBLED_STATUSES = ["quarantined", "failed", "dead"] as const;
 
 /** Applies the migrations not yet applied; the version lives in `_schema`. */
 export function migrate(sql: SqlStorage, migrations: readonly string[]): void {
