@@ -1,7 +1,7 @@
 import { eventId, isBandwidthMediaUrl, normalize } from "@bw-relay/schema";
 import { archiveKeyFor } from "./media/archive-key.ts";
 import { mediaUrlsOf } from "./media/rewrite.ts";
-import type { IngestRecord } from "./shard/types.ts";
+import { type IngestRecord, SAME_AS_NORMALIZED } from "./shard/types.ts";
 
 /**
  * Turns one element of an inbound batch into what a shard stores: valid events (known or
@@ -16,6 +16,8 @@ export async function toIngestRecord(
   if (result.success) {
     const event = result.event;
     const message = event.message;
+    const rawJson = JSON.stringify(raw);
+    const normalizedJson = JSON.stringify(event);
     const record: IngestRecord = {
       id: await eventId(event),
       type: event.type,
@@ -23,8 +25,8 @@ export async function toIngestRecord(
       direction: stringOrNull(message.direction),
       owner: stringOrNull(message.owner),
       applicationId: stringOrNull(message.applicationId),
-      raw: JSON.stringify(raw),
-      normalized: JSON.stringify(event),
+      raw: rawJson === normalizedJson ? SAME_AS_NORMALIZED : rawJson,
+      normalized: normalizedJson,
       issues: null,
     };
     // Inbound MMS media expires at Bandwidth after 48 h: keep a copy of it.

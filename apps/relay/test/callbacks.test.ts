@@ -276,6 +276,27 @@ describe("POST /callbacks storage", () => {
     expect(events.map((e) => e.status)).toEqual(["stored"]);
   });
 
+  it("writes an event that normalizing leaves unchanged once, and still shows it as raw", async () => {
+    const event = received("m-same");
+    const res = await postCallbacks([event]);
+    const { ids } = await res.json<{ ids: string[] }>();
+    const row = await runInDurableObject(shardOf("m-same"), (_i: EventShard, state) =>
+      state.storage.sql
+        .exec<{ raw: string; normalized: string }>(
+          "SELECT raw, normalized FROM events WHERE id = ?",
+          ids[0],
+        )
+        .one(),
+    );
+    expect(row.raw).toBe("");
+    expect(JSON.parse(row.normalized)).toEqual(event);
+    const detail = await api<{ event: { raw: unknown; normalized: unknown } }>(
+      `/api/events/${ids[0]}`,
+    );
+    expect(detail.event.raw).toEqual(event);
+    expect(detail.event.normalized).toEqual(event);
+  });
+
   it("writes the event and its normalized form in one row, checked in SQL", async () => {
     const res = await postCallbacks([
       received("m-sql", {

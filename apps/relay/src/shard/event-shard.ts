@@ -25,6 +25,7 @@ import type {
   ListedEvent,
   ShardStats,
 } from "./types.ts";
+import { SAME_AS_NORMALIZED } from "./types.ts";
 
 /** How many deliveries one alarm run takes on, and how many are in flight at once. */
 export const DELIVERY_BATCH = 50;
@@ -759,7 +760,7 @@ export class EventShard extends DurableObject<RelayEnv> {
     return {
       ...summary,
       applicationId: row.application_id,
-      raw: JSON.parse(row.raw),
+      raw: JSON.parse(row.raw === SAME_AS_NORMALIZED && row.normalized ? row.normalized : row.raw),
       normalized: row.normalized === null ? null : JSON.parse(row.normalized),
       issues: row.issues === null ? null : JSON.parse(row.issues),
       deliveries: deliveryRows.map((d) => ({

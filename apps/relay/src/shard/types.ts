@@ -18,6 +18,12 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   "dead",
 ];
 
+/**
+ * Stored in `events.raw` when the event as received serializes exactly like its normalized
+ * form (most real callbacks): each accept then writes the event once, not twice.
+ */
+export const SAME_AS_NORMALIZED = "";
+
 /** One event of an inbound request, validated and normalized by the Worker. */
 export interface IngestRecord {
   id: string;
@@ -26,7 +32,7 @@ export interface IngestRecord {
   direction: string | null;
   owner: string | null;
   applicationId: string | null;
-  /** The event as received, as JSON. */
+  /** The event as received, as JSON; SAME_AS_NORMALIZED when normalizing changed nothing. */
   raw: string;
   /** The normalized event as JSON; null when quarantined. */
   normalized: string | null;
