@@ -14,8 +14,8 @@ export interface BreakerState {
   lastError: string | null;
 }
 
-/** A target as stored, secrets included. Never leaves the relay. */
-export interface TargetRecord {
+/** What a target is, as both the store and the API see it. */
+interface TargetFields {
   id: string;
   name: string;
   url: string;
@@ -31,6 +31,10 @@ export interface TargetRecord {
   timeoutMs: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A target as stored, secrets included. Never leaves the relay. */
+export interface TargetRecord extends TargetFields {
   secret: string;
   /** The secret before the last rotation; it keeps signing until `previousSecretExpiresAt`. */
   previousSecret: string | null;
@@ -39,22 +43,7 @@ export interface TargetRecord {
 }
 
 /** A target as the admin API shows it: no secrets, sensitive header values masked. */
-export interface Target {
-  id: string;
-  name: string;
-  url: string;
-  eventTypes: string[];
-  directions: string[];
-  owners: string[];
-  applicationIds: string[];
-  headers: Record<string, string>;
-  enabled: boolean;
-  state: TargetState;
-  stateReason: string | null;
-  maxAttempts: number;
-  timeoutMs: number;
-  createdAt: string;
-  updatedAt: string;
+export interface Target extends TargetFields {
   /** Until when the previous secret still signs, after a rotation (ISO-8601), else null. */
   previousSecretExpiresAt: string | null;
   circuit: { consecutiveFailures: number; failingSince: string | null; probeAt: string | null };
