@@ -8,10 +8,11 @@
  * Ctrl-C stops everything.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exampleBodies } from "@bw-relay/fixtures";
 import { verify } from "@bw-relay/schema";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -105,17 +106,14 @@ async function setUpDemo(): Promise<void> {
   secret = created.secret;
   console.log(`[demo] registered ${RECEIVER} as target ${created.target.id}`);
 
-  const examplesDir = join(appDir, "..", "..", "packages", "schema", "test", "fixtures");
   const basic = `Basic ${Buffer.from(`${vars.CALLBACK_USERNAME}:${vars.CALLBACK_PASSWORD}`).toString("base64")}`;
-  for (const file of readdirSync(examplesDir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()) {
+  for (const { name, body } of exampleBodies()) {
     const res = await fetch(`${RELAY}/callbacks`, {
       method: "POST",
       headers: { authorization: basic, "content-type": "application/json" },
-      body: readFileSync(join(examplesDir, file), "utf8"),
+      body,
     });
-    console.log(`[demo] POST /callbacks ${file}: ${res.status} ${await res.text()}`);
+    console.log(`[demo] POST /callbacks ${name}: ${res.status} ${await res.text()}`);
   }
   // The samples share one message id (the docs reuse it), so from the second run on they are
   // all duplicates. One fresh callback, sent twice the way Bandwidth retries, shows the flow.

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { tailStub } from "./bindings.ts";
 import type { RelayEnv } from "./config.ts";
+import { describeError } from "./describe-error.ts";
 import { adminAuth } from "./http/auth.ts";
 import { errorResponse, HttpError } from "./http/errors.ts";
 import { callbacks } from "./routes/callbacks.ts";
@@ -8,7 +10,7 @@ import { events } from "./routes/events.ts";
 import { media } from "./routes/media.ts";
 import { renderMetrics, stats } from "./routes/stats.ts";
 import { targets } from "./routes/targets.ts";
-import { tailListenerJoined, tailStub } from "./tail/tail-hub.ts";
+import { tailListenerJoined } from "./tail/tail-hub.ts";
 
 /** The relay's HTTP surface, as ../../shared/DESIGN.md fixes it. */
 export const app = new Hono<{ Bindings: RelayEnv }>();
@@ -51,9 +53,6 @@ app.onError((err) => {
   if (err instanceof HttpError)
     return errorResponse(err.status, err.code, err.message, err.headers);
   // Unexpected: the details go to the log (name and message only), never to the client.
-  console.error(
-    "unhandled error",
-    err instanceof Error ? `${err.name}: ${err.message}` : "unknown",
-  );
+  console.error("unhandled error", describeError(err));
   return errorResponse(500, "internal_error", "Something went wrong; it has been logged.");
 });

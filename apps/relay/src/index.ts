@@ -1,7 +1,6 @@
 import { app } from "./app.ts";
+import { forEachShard } from "./bindings.ts";
 import type { RelayEnv } from "./config.ts";
-import { readSettings } from "./config.ts";
-import { allShards } from "./shard/sharding.ts";
 
 export { EventShard } from "./shard/event-shard.ts";
 export { TailHub } from "./tail/tail-hub.ts";
@@ -15,7 +14,6 @@ export default {
    * RPC per shard that reads an index or two.
    */
   async scheduled(_controller, env, ctx) {
-    const shards = allShards(env, readSettings(env).shardCount);
-    ctx.waitUntil(Promise.all(shards.map((shard) => shard.ensureAlarm())));
+    ctx.waitUntil(forEachShard(env, (shard) => shard.ensureAlarm()));
   },
 } satisfies ExportedHandler<RelayEnv>;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RelayEnv } from "../src/config.ts";
 import { callbackCredentials, decodeBasic, matchesAny } from "../src/http/auth.ts";
-import { shardIndexFor } from "../src/shard/sharding.ts";
 
 describe("decodeBasic", () => {
   it("decodes user:pass, including UTF-8 and colons in the password", () => {
@@ -40,17 +39,5 @@ describe("matchesAny", () => {
     expect(await matchesAny("a:b", ["x:y", "a:b"])).toBe(true);
     expect(await matchesAny("a:b ", ["x:y", "a:b"])).toBe(false);
     expect(await matchesAny("", [])).toBe(false);
-  });
-});
-
-describe("shardIndexFor", () => {
-  it("is stable and spreads message ids over the shards", () => {
-    expect(shardIndexFor("14762070468292kw2fuqty55yp2b2", 8)).toBe(
-      shardIndexFor("14762070468292kw2fuqty55yp2b2", 8),
-    );
-    const counts = new Array(8).fill(0);
-    for (let i = 0; i < 8000; i++)
-      counts[shardIndexFor(`${1593110555875 + i}xo7watq5px6rbe5d`, 8)] += 1;
-    for (const n of counts) expect(n).toBeGreaterThan(700);
   });
 });

@@ -1,14 +1,9 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { EXAMPLE_NAMES, loadExample } from "@bw-relay/fixtures";
 import { describe, expect, it } from "vitest";
-import failed1 from "../../../packages/schema/test/fixtures/message-failed-1.json";
-import group1 from "../../../packages/schema/test/fixtures/message-received-group-1.json";
-import group2 from "../../../packages/schema/test/fixtures/message-received-group-2.json";
-import single1 from "../../../packages/schema/test/fixtures/message-received-single-1.json";
-import single2 from "../../../packages/schema/test/fixtures/message-received-single-2.json";
-import sending1 from "../../../packages/schema/test/fixtures/message-sending-1.json";
 import { app } from "../src/app.ts";
+import { allShards } from "../src/bindings.ts";
 import type { EventShard } from "../src/shard/event-shard.ts";
-import { allShards } from "../src/shard/sharding.ts";
 import {
   api,
   BASIC,
@@ -16,14 +11,10 @@ import {
   received,
   relayEnv,
   relayFetch,
-  SHARDS,
   shardOf,
   status,
   useRelayTestState,
 } from "./helpers.ts";
-
-/** The reference payloads (copies of shared/reference/examples kept by the schema package). */
-const examples = { failed1, group1, group2, single1, single2, sending1 };
 
 async function listed(): Promise<{ id: string; status: string; type: string | null }[]> {
   const { events } = await api<{ events: { id: string; status: string; type: string | null }[] }>(
@@ -146,7 +137,7 @@ describe("POST /callbacks storage", () => {
   useRelayTestState();
 
   it("stores every reference example; the docs' repeated examples count as duplicates", async () => {
-    const batches = Object.values(examples);
+    const batches = EXAMPLE_NAMES.map(loadExample);
     expect(batches.length).toBe(6);
     const ids: string[] = [];
     let accepted = 0;
@@ -269,7 +260,7 @@ describe("POST /callbacks storage", () => {
 
   it("keeps stored events across a Durable Object restart", async () => {
     await postCallbacks([received("m-evict")]);
-    for (const shard of allShards(relayEnv, SHARDS)) {
+    for (const shard of allShards(relayEnv)) {
       await evictDurableObject(shard).catch(() => {});
     }
     const events = await listed();

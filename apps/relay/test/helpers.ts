@@ -1,8 +1,9 @@
 import { abortAllDurableObjects, reset, runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
+import { allShards, shardStub } from "../src/bindings.ts";
 import type { RelayEnv } from "../src/config.ts";
-import { allShards, shardIndexFor, shardStub } from "../src/shard/sharding.ts";
+import { shardIndexFor } from "../src/shard/sharding.ts";
 
 export const relayEnv = env as unknown as RelayEnv;
 export const SHARDS = Number(relayEnv.SHARD_COUNT);
@@ -69,7 +70,7 @@ export function shardOf(messageId: string) {
 /** Runs every shard's alarm once (the ones with nothing scheduled are skipped). */
 export async function runAlarms(): Promise<number> {
   let ran = 0;
-  for (const shard of allShards(relayEnv, SHARDS)) {
+  for (const shard of allShards(relayEnv)) {
     if (await runDurableObjectAlarm(shard)) ran += 1;
   }
   return ran;

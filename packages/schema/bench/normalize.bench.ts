@@ -1,6 +1,6 @@
 /**
  * Throughput of validate + normalize against JSON.parse alone, over the example payloads
- * (test/fixtures, Bandwidth's documented callbacks). Run with `pnpm run bench`; Node 24 strips
+ * (@bw-relay/fixtures, Bandwidth's documented callbacks). Run with `pnpm run bench`; Node 24 strips
  * the types. Both paths run in the same process, after a warm-up, in alternating rounds; the
  * figures are the medians over the rounds.
  *
@@ -9,16 +9,12 @@
  *
  * Settings (environment): BENCH_ROUNDS (default 9), BENCH_ROUND_MS (default 500).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
+import { exampleBodies } from "@bw-relay/fixtures";
 import * as v from "valibot";
 import { CallbackEventSchema, normalize } from "../src/index.ts";
 
-const fixtures = new URL("../test/fixtures/", import.meta.url);
-const bodies = readdirSync(fixtures)
-  .filter((name) => name.endsWith(".json"))
-  .sort()
-  .map((name) => readFileSync(new URL(name, fixtures), "utf8"));
+const bodies = exampleBodies().map((example) => example.body);
 const eventsPerPass = bodies.reduce((n, body) => n + (JSON.parse(body) as unknown[]).length, 0);
 
 // Results feed this sink, so the engine cannot drop the work as dead code.

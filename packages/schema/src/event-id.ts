@@ -5,6 +5,7 @@
  * stay distinct.
  */
 
+import { sha256Hex } from "./encoding.ts";
 import { INTEGER_STRING, isJsonObject as isObject } from "./patterns.ts";
 
 /** The value when it is a string, else null. */
@@ -51,12 +52,5 @@ export function eventIdentity(event: unknown): string {
  * await eventId(event); // "evt_…" — the same for Bandwidth's resend of the same callback
  */
 export async function eventId(event: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(eventIdentity(event)),
-  );
-  let hex = "";
-  for (const byte of new Uint8Array(digest).subarray(0, 16))
-    hex += byte.toString(16).padStart(2, "0");
-  return `evt_${hex}`;
+  return `evt_${(await sha256Hex(eventIdentity(event))).slice(0, 32)}`;
 }

@@ -5,34 +5,14 @@
  * its `whsec_` prefix.
  */
 
+import { fromBase64, hmacSha256Key, toBase64 } from "./encoding.ts";
+
 const encoder = new TextEncoder();
 const PREFIX = "whsec_";
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
-const keys = new Map<string, Promise<CryptoKey>>();
-
+/** The key of a `whsec_` secret (or its bare base64 part): the bytes the base64 holds. */
 function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    const raw = fromBase64(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret);
-    key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
-    if (keys.size > 256) keys.clear();
-    keys.set(secret, key);
-  }
-  return key;
+  return hmacSha256Key(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, "base64");
 }
 
 /** A new secret: `whsec_` + base64 of 24 random bytes (what Standard Webhooks libraries take). */

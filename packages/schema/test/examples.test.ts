@@ -1,6 +1,8 @@
+import { readdirSync } from "node:fs";
+import { EXAMPLE_NAMES, loadEvent, loadExample } from "@bw-relay/fixtures";
+import { EXAMPLES_DIR } from "@bw-relay/fixtures/dir";
 import { describe, expect, it } from "vitest";
 import { eventId, isBandwidthMediaUrl, normalize } from "../src/index.ts";
-import { EXAMPLE_NAMES, loadEvent, loadExample } from "./fixtures.ts";
 
 // The example payloads of Bandwidth's docs (shared/reference/examples), each with the event
 // normalize must return for it, written out in full.
@@ -130,8 +132,10 @@ const expected: Record<string, unknown> = {
 };
 
 describe("the example payloads", () => {
-  it("are all covered here", () => {
+  it("are all covered here, and every file in the fixtures package is one of them", () => {
     expect(EXAMPLE_NAMES).toEqual(Object.keys(expected).sort());
+    const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json"));
+    expect(files.map((f) => f.slice(0, -".json".length)).sort()).toEqual(EXAMPLE_NAMES);
   });
 
   for (const name of EXAMPLE_NAMES) {

@@ -62,6 +62,21 @@ export const BACKOFF_FACTOR = 4;
 export const BACKOFF_CAP_MS = 16 * 3_600_000;
 
 /**
+ * The one exponential backoff of the relay: `base * factor^(attempt-1)`, capped, where
+ * `attempt` counts the attempts made so far (1 after the first failure). Deliveries draw a
+ * jittered wait below it (retryDelayMs); media copies, with nobody else to collide with, wait
+ * exactly this long.
+ */
+export function backoffCeilingMs(
+  attempt: number,
+  baseMs: number,
+  factor: number,
+  capMs = Number.POSITIVE_INFINITY,
+): number {
+  return Math.min(capMs, baseMs * factor ** Math.max(0, attempt - 1));
+}
+
+/**
  * Exponential backoff with full jitter: a uniformly random wait in
  * `[floor, min(cap, base * 4^(attempt-1))]`, where `attempt` is the number of attempts made
  * so far (1 after the first failure). The floor (the smaller of base and 1 s) keeps a retry
@@ -69,7 +84,7 @@ export const BACKOFF_CAP_MS = 16 * 3_600_000;
  * 80 s, 5 min, 21 min, 85 min, 5.7 h, 16 h, 16 h: about 20 h of expected spread.
  */
 export function retryDelayMs(attempt: number, baseMs: number, random = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, baseMs * BACKOFF_FACTOR ** Math.max(0, attempt - 1));
+  const ceiling = backoffCeilingMs(attempt, baseMs, BACKOFF_FACTOR, BACKOFF_CAP_MS);
   const floor = Math.min(baseMs, 1_000);
   return Math.round(floor + random() * Math.max(0, ceiling - floor));
 }

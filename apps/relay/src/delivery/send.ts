@@ -1,4 +1,6 @@
 import { signatureHeader } from "@bw-relay/schema";
+import { errorMessage } from "../describe-error.ts";
+import { readUpTo } from "../http/read-limited.ts";
 import type { DeliveryTarget } from "../targets/model.ts";
 import { USER_AGENT } from "../version.ts";
 
@@ -65,45 +67,20 @@ export async function sendDelivery(input: {
     return {
       statusCode: null,
       durationMs: Math.round(performance.now() - started),
-      error: timedOut ? `timeout after ${target.timeoutMs} ms` : `network error: ${describe(err)}`,
+      error: timedOut
+        ? `timeout after ${target.timeoutMs} ms`
+        : `network error: ${errorMessage(err)}`,
       responseExcerpt: null,
       retryAfter: null,
     };
   }
 }
 
-/** The first bytes of a response body, for the attempt log; the rest is discarded. */
+/** The first bytes of a response body, for the attempt log; the rest is discarded unread. */
 async function readExcerpt(response: Response): Promise<string | null> {
   if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < EXCERPT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body that breaks off mid-way still leaves the status, which is what counts.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(Math.min(size, EXCERPT_BYTES));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.length;
-    if (offset >= bytes.length) break;
-  }
+  // A body that breaks off mid-way still leaves the status, which is what counts.
+  const { bytes } = await readUpTo(response.body, EXCERPT_BYTES, { keepPartialOnError: true });
   const text = new TextDecoder().decode(bytes);
   return text === "" ? null : text;
-}
-
-function describe(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  // Messages from fetch can be long; the attempt log keeps a line.
-  return message.slice(0, 200);
 }

@@ -1,4 +1,5 @@
 import { HttpError } from "./errors.ts";
+import { readUpTo } from "./read-limited.ts";
 
 /**
  * Reads a request body as text, refusing with 413 as soon as it passes `maxBytes`, so an
@@ -16,24 +17,7 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
     if (text.length > maxBytes) throw tooLarge(); // a header that lied; cheap to double-check
     return text;
   }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const { bytes, truncated } = await readUpTo(request.body, maxBytes);
+  if (truncated) throw tooLarge();
   return new TextDecoder().decode(bytes);
 }

@@ -1,3 +1,4 @@
+import { sha256Hex } from "@bw-relay/schema/encoding";
 import { type RelayEnv, readSettings } from "../config.ts";
 
 /** True when inbound media is copied to R2: `MEDIA_ARCHIVE=r2` and a `MEDIA` bucket bound. */
@@ -11,7 +12,5 @@ export function archiveEnabled(env: RelayEnv): boolean {
  * copy lives in the same shard, which keeps the reference count local.
  */
 export async function archiveKeyFor(url: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(url));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `media/${hex}`;
+  return `media/${await sha256Hex(url)}`;
 }

@@ -1,4 +1,6 @@
 import type { RelayEnv } from "../config.ts";
+import { errorMessage } from "../describe-error.ts";
+import { bandwidthApiAuthorization } from "./bandwidth-api.ts";
 
 /** How many media copies one alarm run makes, and how often one is tried. */
 export const ARCHIVE_BATCH = 10;
@@ -18,14 +20,13 @@ export async function copyToArchive(
 ): Promise<ArchiveOutcome> {
   const bucket = env.MEDIA;
   if (!bucket) return { ok: false, error: "no MEDIA bucket bound", retry: false };
-  const username = env.BANDWIDTH_API_USERNAME;
-  const password = env.BANDWIDTH_API_PASSWORD;
-  if (!username || !password) {
+  const authorization = bandwidthApiAuthorization(env);
+  if (!authorization) {
     return { ok: false, error: "BANDWIDTH_API_USERNAME/PASSWORD not configured", retry: true };
   }
   try {
     const response = await fetch(url, {
-      headers: { authorization: `Basic ${btoa(`${username}:${password}`)}` },
+      headers: { authorization },
       signal: AbortSignal.timeout(30_000),
     });
     if (!response.ok || !response.body) {
@@ -42,10 +43,6 @@ export async function copyToArchive(
     await bucket.put(key, body, { httpMetadata: { contentType }, customMetadata: { source: url } });
     return { ok: true };
   } catch (err) {
-    return {
-      ok: false,
-      error: err instanceof Error ? err.message.slice(0, 200) : "error",
-      retry: true,
-    };
+    return { ok: false, error: errorMessage(err), retry: true };
   }
 }

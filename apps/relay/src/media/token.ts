@@ -4,6 +4,15 @@
  * base64url, the payload `{"u":url,"e":expiresAtSeconds,"k"?:r2Key}`. Keys come from
  * `MEDIA_SIGNING_KEY`, newline-separated: the first signs, any verifies (rotation).
  */
+import {
+  base64urlToText,
+  fromBase64url,
+  hmacSha256Key,
+  textToBase64url,
+  toBase64url,
+} from "@bw-relay/schema/encoding";
+
+const UNPADDED_BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 export interface MediaReference {
   url: string;
@@ -18,7 +27,6 @@ export type TokenCheck =
   | { ok: false; reason: "malformed" | "bad_signature" | "expired" };
 
 const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
 
 /** The signing keys, first one signing; blank lines ignored. */
 export function mediaSigningKeys(secret: string | undefined): string[] {
@@ -26,37 +34,6 @@ export function mediaSigningKeys(secret: string | undefined): string[] {
     .split("\n")
     .map((k) => k.trim())
     .filter((k) => k.length > 0);
-}
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
-    keyCache.set(secret, key);
-  }
-  return key;
-}
-
-export function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }
 
 export async function signMediaToken(
@@ -70,9 +47,13 @@ export async function signMediaToken(
     e: reference.expiresAt,
     ...(reference.archiveKey ? { k: reference.archiveKey } : {}),
   };
-  const body = base64url(encoder.encode(JSON.stringify(payload)));
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(signing), encoder.encode(body));
-  return `${body}.${base64url(new Uint8Array(signature))}`;
+  const body = textToBase64url(JSON.stringify(payload));
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    await hmacSha256Key(signing),
+    encoder.encode(body),
+  );
+  return `${body}.${toBase64url(new Uint8Array(signature))}`;
 }
 
 /** Checks a token against every key (constant-time HMAC verify), then its expiry. */
@@ -83,14 +64,17 @@ export async function verifyMediaToken(
 ): Promise<TokenCheck> {
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined) return { ok: false, reason: "malformed" };
+  // Unpadded base64url only: one token, one spelling.
+  if (!UNPADDED_BASE64URL.test(body) || !UNPADDED_BASE64URL.test(signature))
+    return { ok: false, reason: "malformed" };
   const signatureBytes = fromBase64url(signature);
-  const bodyBytes = fromBase64url(body);
-  if (!signatureBytes || !bodyBytes) return { ok: false, reason: "malformed" };
+  const bodyText = base64urlToText(body);
+  if (!signatureBytes || bodyText === null) return { ok: false, reason: "malformed" };
   let valid = false;
   for (const secret of keys) {
     const ok = await crypto.subtle.verify(
       "HMAC",
-      await hmacKey(secret),
+      await hmacSha256Key(secret),
       signatureBytes,
       encoder.encode(body),
     );
@@ -99,7 +83,7 @@ export async function verifyMediaToken(
   if (!valid) return { ok: false, reason: "bad_signature" };
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder().decode(bodyBytes));
+    payload = JSON.parse(bodyText);
   } catch {
     return { ok: false, reason: "malformed" };
   }

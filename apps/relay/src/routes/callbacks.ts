@@ -1,12 +1,14 @@
 import { Hono } from "hono";
+import { shardStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
+import { describeError } from "../describe-error.ts";
 import { callbackAuth } from "../http/auth.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
 import { toIngestRecord } from "../ingest.ts";
 import { archiveEnabled } from "../media/archive-key.ts";
 import { mediaRewriter } from "../media/rewrite.ts";
-import { shardIndexFor, shardStub } from "../shard/sharding.ts";
+import { shardIndexFor } from "../shard/sharding.ts";
 import type { EventSummary, IngestRecord } from "../shard/types.ts";
 import { publishToTail } from "../tail/tail-hub.ts";
 
@@ -45,7 +47,7 @@ callbacks.post("/", callbackAuth(), async (c) => {
   );
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length > 0) {
-    console.error(`ingest failed in ${failed.length} shard(s)`, describe(failed[0]?.reason));
+    console.error(`ingest failed in ${failed.length} shard(s)`, describeError(failed[0]?.reason));
     // Some shards may have committed: Bandwidth's retry is safe, those events count as duplicates.
     throw new HttpError(
       503,
@@ -69,7 +71,3 @@ callbacks.post("/", callbackAuth(), async (c) => {
 callbacks.all("/", () => {
   throw new HttpError(405, "method_not_allowed", "Use POST for /callbacks.", { Allow: "POST" });
 });
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : "unknown error";
-}

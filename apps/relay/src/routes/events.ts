@@ -1,15 +1,18 @@
+import { base64urlToText, textToBase64url } from "@bw-relay/schema/encoding";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { forEachShard, shardStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
-import { allShards, shardIndexFor, shardStub } from "../shard/sharding.ts";
+import { shardIndexFor } from "../shard/sharding.ts";
 import {
   DELIVERY_STATUSES,
   EVENT_STATUSES,
   type EventDetail,
   type EventFilter,
   type EventSummary,
+  type ReplayResult,
 } from "../shard/types.ts";
 
 export const events = new Hono<{ Bindings: RelayEnv }>();
@@ -49,16 +52,12 @@ const ListQuerySchema = v.object({
 
 /** Cursors are opaque to clients: base64url of the (receivedAt, id) position. */
 export function encodeCursor(position: { t: number; id: string }): string {
-  return btoa(JSON.stringify([position.t, position.id]))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return textToBase64url(JSON.stringify([position.t, position.id]));
 }
 
 export function decodeCursor(cursor: string): { t: number; id: string } {
   try {
-    const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    const [t, id] = JSON.parse(json) as unknown[];
+    const [t, id] = JSON.parse(base64urlToText(cursor) ?? "") as unknown[];
     if (typeof t === "number" && typeof id === "string") return { t, id };
   } catch {
     // fall through
@@ -94,13 +93,16 @@ events.get("/", async (c) => {
   const filter: EventFilter = { ...filters, limit };
   if (cursor !== undefined) filter.before = decodeCursor(cursor);
 
-  const settings = readSettings(c.env);
   // All events of a message live in one shard: no fan-out needed.
-  const shards =
+  const pages =
     filter.messageId !== undefined
-      ? [shardStub(c.env, shardIndexFor(filter.messageId, settings.shardCount))]
-      : allShards(c.env, settings.shardCount);
-  const pages = await Promise.all(shards.map((shard) => shard.list(filter)));
+      ? [
+          await shardStub(
+            c.env,
+            shardIndexFor(filter.messageId, readSettings(c.env).shardCount),
+          ).list(filter),
+        ]
+      : await forEachShard(c.env, (shard) => shard.list(filter));
   const merged = pages
     .flat()
     .sort(
@@ -117,8 +119,7 @@ events.get("/", async (c) => {
 
 /** Event ids do not name their shard (they hash the event's identity), so look in all. */
 async function findEvent(env: RelayEnv, id: string): Promise<EventDetail | null> {
-  const settings = readSettings(env);
-  const found = await Promise.all(allShards(env, settings.shardCount).map((s) => s.get(id)));
+  const found = await forEachShard(env, (s) => s.get(id));
   return found.find((e) => e !== null) ?? null;
 }
 
@@ -134,10 +135,7 @@ const ReplaySchema = v.strictObject({ targetId: v.optional(v.string()) });
 events.post("/:id/replay", async (c) => {
   const { targetId } = parseOr400(ReplaySchema, await jsonBody(c.req.raw));
   const id = c.req.param("id");
-  const settings = readSettings(c.env);
-  const results = await Promise.all(
-    allShards(c.env, settings.shardCount).map((s) => s.replay(id, targetId)),
-  );
+  const results = await forEachShard<ReplayResult>(c.env, (s) => s.replay(id, targetId));
   const result = results.find((r) => r !== null);
   if (!result)
     throw new HttpError(404, "not_found", "No event with this id (it may have been purged).");

@@ -2,6 +2,7 @@ import { isBandwidthMediaUrl } from "@bw-relay/schema";
 import { Hono } from "hono";
 import type { RelayEnv } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
+import { bandwidthApiAuthorization } from "../media/bandwidth-api.ts";
 import { mediaSigningKeys, verifyMediaToken } from "../media/token.ts";
 
 export const media = new Hono<{ Bindings: RelayEnv }>();
@@ -42,18 +43,15 @@ media.on(["GET", "HEAD"], "/:token", async (c) => {
     if (archived) return archived;
   }
 
-  const username = c.env.BANDWIDTH_API_USERNAME;
-  const password = c.env.BANDWIDTH_API_PASSWORD;
-  if (!username || !password) {
+  const authorization = bandwidthApiAuthorization(c.env);
+  if (!authorization) {
     throw new HttpError(
       503,
       "not_configured",
       "BANDWIDTH_API_USERNAME and BANDWIDTH_API_PASSWORD are not configured.",
     );
   }
-  const upstreamHeaders = new Headers({
-    authorization: `Basic ${btoa(`${username}:${password}`)}`,
-  });
+  const upstreamHeaders = new Headers({ authorization });
   const range = c.req.header("range");
   if (range) upstreamHeaders.set("range", range);
   let upstream: Response;

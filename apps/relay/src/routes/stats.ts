@@ -1,17 +1,15 @@
 import { Hono } from "hono";
-import { type RelayEnv, readSettings } from "../config.ts";
-import { allShards } from "../shard/sharding.ts";
+import { configStub, forEachShard } from "../bindings.ts";
+import type { RelayEnv } from "../config.ts";
 import type { ShardStats } from "../shard/types.ts";
-import { configStub } from "../targets/config-stub.ts";
 import type { Target } from "../targets/model.ts";
 
 /** Every shard's stats, summed; and the targets, for names and states. */
 export async function gatherStats(
   env: RelayEnv,
 ): Promise<{ shards: ShardStats[]; targets: Target[] }> {
-  const settings = readSettings(env);
   const [shards, targets] = await Promise.all([
-    Promise.all(allShards(env, settings.shardCount).map((s) => s.stats())),
+    forEachShard(env, (s) => s.stats()),
     configStub(env).listTargets(),
   ]);
   return { shards, targets };

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { configStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
-import { configStub } from "../targets/config-stub.ts";
 import { CreateTargetSchema, targetUrlProblem, UpdateTargetSchema } from "../targets/input.ts";
 
 export const targets = new Hono<{ Bindings: RelayEnv }>();

@@ -1,6 +1,3 @@
-import type { RelayEnv } from "../config.ts";
-import type { EventShard } from "./event-shard.ts";
-
 /**
  * Which shard holds a message: FNV-1a of `message.id`, so every event of one message lands in
  * one single-threaded shard (what makes per-message ordering possible). Changing SHARD_COUNT
@@ -13,16 +10,4 @@ export function shardIndexFor(key: string, shardCount: number): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % shardCount;
-}
-
-export function shardName(index: number): string {
-  return `shard-${index}`;
-}
-
-export function shardStub(env: RelayEnv, index: number): DurableObjectStub<EventShard> {
-  return env.EVENT_SHARD.get(env.EVENT_SHARD.idFromName(shardName(index)));
-}
-
-export function allShards(env: RelayEnv, shardCount: number): DurableObjectStub<EventShard>[] {
-  return Array.from({ length: shardCount }, (_, i) => shardStub(env, i));
 }

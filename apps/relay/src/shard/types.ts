@@ -128,3 +128,9 @@ export interface ShardStats {
   pending: number;
   oldestPendingReceivedAt: number | null;
 }
+
+/** What `EventShard.replay` answers; null when the event is not in that shard. */
+export type ReplayResult =
+  | { queued: number }
+  | { error: "quarantined" | "unknown_target" | "no_target" }
+  | null;

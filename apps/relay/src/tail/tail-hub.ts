@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import { tailStub } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
+import { describeError } from "../describe-error.ts";
 import type { EventSummary } from "../shard/types.ts";
 
 /**
@@ -49,10 +51,6 @@ export class TailHub extends DurableObject<RelayEnv> {
   }
 }
 
-export function tailStub(env: RelayEnv): DurableObjectStub<TailHub> {
-  return env.TAIL.get(env.TAIL.idFromName("tail"));
-}
-
 /**
  * When the hub last said nobody listens, this isolate skips publishing for a moment: on a busy
  * relay with no tail open, one RPC per accept to the one hub costs more than the whole rest of
@@ -74,6 +72,6 @@ export async function publishToTail(env: RelayEnv, events: EventSummary[]): Prom
     const listeners = await tailStub(env).publish(events);
     if (listeners === 0) nobodyListensUntil = Date.now() + NO_LISTENER_RECHECK_MS;
   } catch (err) {
-    console.warn("tail publish failed", err instanceof Error ? err.name : "unknown");
+    console.warn("tail publish failed", describeError(err));
   }
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateSecret } from "@bw-relay/schema";
-import { type RelayEnv, readSettings } from "../config.ts";
-import { allShards } from "../shard/sharding.ts";
+import { forEachShardSettled } from "../bindings.ts";
+import type { RelayEnv } from "../config.ts";
 import { applyReport, emptyBreaker, type OutcomeReport } from "./breaker.ts";
 import type { CreateTargetInput, UpdateTargetInput } from "./input.ts";
 import {
@@ -37,21 +37,13 @@ export class ConfigStore extends DurableObject<RelayEnv> {
   /** Creates a target; the secret (given or generated) is returned here and never again. */
   async createTarget(input: CreateTargetInput): Promise<{ target: Target; secret: string }> {
     const now = new Date().toISOString();
-    const secret = input.secret ?? generateSecret();
+    const { secret: given, ...fields } = input;
+    const secret = given ?? generateSecret();
     const record: TargetRecord = {
+      ...fields,
       id: `tgt_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`,
-      name: input.name,
-      url: input.url,
-      eventTypes: input.eventTypes,
-      directions: input.directions,
-      owners: input.owners,
-      applicationIds: input.applicationIds,
-      headers: input.headers,
-      enabled: input.enabled,
       state: input.enabled ? "active" : "paused",
       stateReason: input.enabled ? null : "Paused by an operator.",
-      maxAttempts: input.maxAttempts,
-      timeoutMs: input.timeoutMs,
       createdAt: now,
       updatedAt: now,
       secret,
@@ -182,11 +174,8 @@ export class ConfigStore extends DurableObject<RelayEnv> {
    */
   private async bumpAndBroadcast(): Promise<void> {
     this.ctx.storage.kv.put("version", this.version() + 1);
-    const settings = readSettings(this.env);
     const snapshot = await this.snapshot();
-    const results = await Promise.allSettled(
-      allShards(this.env, settings.shardCount).map((shard) => shard.applyTargets(snapshot)),
-    );
+    const results = await forEachShardSettled(this.env, (shard) => shard.applyTargets(snapshot));
     const missed = results.filter((r) => r.status === "rejected").length;
     if (missed > 0) console.warn(`target snapshot v${snapshot.version} missed ${missed} shard(s)`);
   }

@@ -14,7 +14,25 @@ export interface BreakerState {
   lastError: string | null;
 }
 
-/** What a target is, as both the store and the API see it. */
+/** What a target is, as both the store and the API see it: the one list of its fields. */
+const TARGET_FIELDS = [
+  "id",
+  "name",
+  "url",
+  "eventTypes",
+  "directions",
+  "owners",
+  "applicationIds",
+  "headers",
+  "enabled",
+  "state",
+  "stateReason",
+  "maxAttempts",
+  "timeoutMs",
+  "createdAt",
+  "updatedAt",
+] as const;
+
 interface TargetFields {
   id: string;
   name: string;
@@ -33,6 +51,11 @@ interface TargetFields {
   updatedAt: string;
 }
 
+// The list names every field and nothing else (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _everyField: Same<keyof TargetFields, (typeof TARGET_FIELDS)[number]> = true;
+void _everyField;
+
 /** A target as stored, secrets included. Never leaves the relay. */
 export interface TargetRecord extends TargetFields {
   secret: string;
@@ -49,21 +72,22 @@ export interface Target extends TargetFields {
   circuit: { consecutiveFailures: number; failingSince: string | null; probeAt: string | null };
 }
 
-/** What a shard needs to route and send: the record minus API-only fields. */
-export type DeliveryTarget = Pick<
-  TargetRecord,
-  | "id"
-  | "url"
-  | "eventTypes"
-  | "directions"
-  | "owners"
-  | "applicationIds"
-  | "headers"
-  | "enabled"
-  | "state"
-  | "maxAttempts"
-  | "timeoutMs"
-> & {
+/** What a shard needs of a record to route and send. */
+const DELIVERY_FIELDS = [
+  "id",
+  "url",
+  "eventTypes",
+  "directions",
+  "owners",
+  "applicationIds",
+  "headers",
+  "enabled",
+  "state",
+  "maxAttempts",
+  "timeoutMs",
+] as const satisfies readonly (keyof TargetFields)[];
+
+export type DeliveryTarget = Pick<TargetRecord, (typeof DELIVERY_FIELDS)[number]> & {
   /** Secrets that sign, current first. */
   secrets: string[];
   probeAt: number | null;
@@ -111,21 +135,8 @@ export function toPublicTarget(record: TargetRecord, now = Date.now()): Target {
       : null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
-    id: record.id,
-    name: record.name,
-    url: record.url,
-    eventTypes: record.eventTypes,
-    directions: record.directions,
-    owners: record.owners,
-    applicationIds: record.applicationIds,
+    ...pick(record, TARGET_FIELDS),
     headers,
-    enabled: record.enabled,
-    state: record.state,
-    stateReason: record.stateReason,
-    maxAttempts: record.maxAttempts,
-    timeoutMs: record.timeoutMs,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
     previousSecretExpiresAt: overlap,
     circuit: {
       consecutiveFailures: record.breaker.consecutiveFailures,
@@ -141,19 +152,12 @@ export function toDeliveryTarget(record: TargetRecord, now = Date.now()): Delive
   if (record.previousSecret && (record.previousSecretExpiresAt ?? 0) > now) {
     secrets.push(record.previousSecret);
   }
-  return {
-    id: record.id,
-    url: record.url,
-    eventTypes: record.eventTypes,
-    directions: record.directions,
-    owners: record.owners,
-    applicationIds: record.applicationIds,
-    headers: record.headers,
-    enabled: record.enabled,
-    state: record.state,
-    maxAttempts: record.maxAttempts,
-    timeoutMs: record.timeoutMs,
-    secrets,
-    probeAt: record.breaker.probeAt,
-  };
+  return { ...pick(record, DELIVERY_FIELDS), secrets, probeAt: record.breaker.probeAt };
+}
+
+/** A copy of `from` with only `keys`, in their order. */
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = from[key];
+  return out;
 }
