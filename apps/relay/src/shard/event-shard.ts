@@ -55,14 +55,7 @@ export class EventShard extends DurableObject<RelayEnv> {
       (work) => ctx.waitUntil(work),
     );
     this.archive = new ArchiveQueue(sql, env);
-    this.retention = new Retention(
-      sql,
-      this.store,
-      this.archive,
-      transaction,
-      env.MEDIA,
-      this.settings.retentionMs,
-    );
+    this.retention = new Retention(sql, this.store, this.archive, this.settings.retentionMs);
     this.delivery = new DeliveryRun({
       store: this.store,
       queue: this.queue,
@@ -139,8 +132,11 @@ export class EventShard extends DurableObject<RelayEnv> {
     const snapshot = await this.targets.forDelivery();
     const now = Date.now();
     const next = await Promise.all([this.delivery.run(snapshot, now), this.archive.run(now)]);
-    next.push(await this.retention.purge(now));
-    await this.wakeAt(earliest(next), "exactly");
+    const purge = this.ctx.storage.transactionSync(() => this.retention.purgeDue(now));
+    // The media copies go with the events. If this delete fails the alarm is retried, but
+    // the rows are gone: an orphaned object costs storage, never correctness.
+    if (purge.orphanedMedia.length > 0) await this.env.MEDIA?.delete(purge.orphanedMedia);
+    await this.wakeAt(earliest([...next, purge.nextWakeAt]), "exactly");
   }
 
   async list(filter: EventFilter): Promise<ListedEvent[]> {

@@ -72,22 +72,14 @@ export interface Target extends TargetFields {
   circuit: { consecutiveFailures: number; failingSince: string | null; probeAt: string | null };
 }
 
-/** What a shard needs of a record to route and send. */
-const DELIVERY_FIELDS = [
-  "id",
-  "url",
-  "eventTypes",
-  "directions",
-  "owners",
-  "applicationIds",
-  "headers",
-  "enabled",
-  "state",
-  "maxAttempts",
-  "timeoutMs",
-] as const satisfies readonly (keyof TargetFields)[];
+/** The fields only the API shows; a shard needs the rest of them to route and send. */
+const API_ONLY_FIELDS = ["name", "stateReason", "createdAt", "updatedAt"] as const;
+type DeliveryField = Exclude<(typeof TARGET_FIELDS)[number], (typeof API_ONLY_FIELDS)[number]>;
+const DELIVERY_FIELDS = TARGET_FIELDS.filter(
+  (f): f is DeliveryField => !(API_ONLY_FIELDS as readonly string[]).includes(f),
+);
 
-export type DeliveryTarget = Pick<TargetRecord, (typeof DELIVERY_FIELDS)[number]> & {
+export type DeliveryTarget = Pick<TargetRecord, DeliveryField> & {
   /** Secrets that sign, current first. */
   secrets: string[];
   probeAt: number | null;
