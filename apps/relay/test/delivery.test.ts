@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FetchStub } from "./fetch-stub.ts";
 import {
   advance,
@@ -32,14 +32,8 @@ interface Detail {
   })[];
 }
 
-let fetchStub: FetchStub;
 useRelayTestState();
-beforeEach(() => {
-  fetchStub = FetchStub.install();
-});
-afterEach(() => {
-  expect(fetchStub.unexpected).toEqual([]);
-});
+const fetchStub = FetchStub.useInEachTest();
 
 async function createTarget(body: Record<string, unknown> = {}) {
   return api<{ target: { id: string; state: string }; secret: string }>("/api/targets", {

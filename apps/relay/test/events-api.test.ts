@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app.ts";
+import type { EventSummary } from "../src/shard/types.ts";
 import {
   advance,
   api,
@@ -11,18 +12,8 @@ import {
   useRelayTestState,
 } from "./helpers.ts";
 
-interface Summary {
-  id: string;
-  receivedAt: string;
-  type: string | null;
-  messageId: string | null;
-  direction: string | null;
-  owner: string | null;
-  status: string;
-  deliveries: unknown[];
-}
 interface Page {
-  events: Summary[];
+  events: EventSummary[];
   nextCursor: string | null;
 }
 

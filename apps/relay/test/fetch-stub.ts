@@ -1,4 +1,4 @@
-import { vi } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 
 export interface CapturedRequest {
   url: string;
@@ -27,9 +27,21 @@ export class FetchStub {
   readonly unexpected: string[] = [];
   private readonly routes = new Map<string, Responder[]>();
 
-  static install(): FetchStub {
+  /**
+   * One stub for every test of the calling file: installed fresh before each test, and each
+   * test fails if anything left the relay for a URL it did not register.
+   */
+  static useInEachTest(): FetchStub {
     const stub = new FetchStub();
-    vi.stubGlobal("fetch", stub.fetch);
+    beforeEach(() => {
+      stub.requests.length = 0;
+      stub.unexpected.length = 0;
+      stub.routes.clear();
+      vi.stubGlobal("fetch", stub.fetch);
+    });
+    afterEach(() => {
+      expect(stub.unexpected).toEqual([]);
+    });
     return stub;
   }
 

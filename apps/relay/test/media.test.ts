@@ -1,5 +1,5 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { app } from "../src/app.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { archiveKeyFor } from "../src/media/archive-key.ts";
@@ -61,14 +61,8 @@ async function acceptAndGetNormalized(
   return { id: id as string, media: stored.normalized.message.media };
 }
 
-let fetchStub: FetchStub;
 useRelayTestState();
-beforeEach(() => {
-  fetchStub = FetchStub.install();
-});
-afterEach(() => {
-  expect(fetchStub.unexpected).toEqual([]);
-});
+const fetchStub = FetchStub.useInEachTest();
 
 describe("MEDIA_MODE=passthrough", () => {
   it("leaves media URLs as they are", async () => {

@@ -1,5 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EventShard } from "../src/shard/event-shard.ts";
 import { FetchStub } from "./fetch-stub.ts";
 import {
@@ -26,10 +26,7 @@ async function count(messageId: string): Promise<number> {
 
 describe("retention", () => {
   useRelayTestState();
-  let fetchStub: FetchStub;
-  beforeEach(() => {
-    fetchStub = FetchStub.install();
-  });
+  const fetchStub = FetchStub.useInEachTest();
 
   it("purges an event RETENTION_HOURS after it settled, not before", async () => {
     await postCallbacks([received("m-keep")]);

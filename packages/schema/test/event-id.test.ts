@@ -1,18 +1,11 @@
 import { createHash } from "node:crypto";
+import { loadEvent } from "@bw-relay/fixtures";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, eventId, eventIdentity } from "../src/index.ts";
 
+/** Bandwidth's documented message-failed callback, with `patch` applied. */
 const failed = (patch: Record<string, unknown> = {}) => ({
-  type: "message-failed",
-  time: "2016-09-14T18:20:16Z",
-  description: "forbidden to country",
-  to: "+52345678903",
-  errorCode: 4432,
-  message: {
-    id: "14762070468292kw2fuqty55yp2b2",
-    to: ["+12345678902", "+52345678903"],
-    text: "Hey, check this out!",
-  },
+  ...loadEvent("message-failed-1"),
   ...patch,
 });
 

@@ -5,7 +5,39 @@ import { describe, expect, it } from "vitest";
 import { eventId, isBandwidthMediaUrl, normalize } from "../src/index.ts";
 
 // The example payloads of Bandwidth's docs (shared/reference/examples), each with the event
-// normalize must return for it, written out in full.
+// normalize must return for it. The four inbound examples are one callback that differs only
+// in `message.to` and `message.media`, so they are written once with those two as arguments.
+const MEDIA_NAMES = ["0/bw.png", "1/bandwidth_logo.png", "2/Bandwidth_Contact.png"];
+const V2_MEDIA = MEDIA_NAMES.map(
+  (name) =>
+    `https://messaging.bandwidth.com/api/v2/users/{accountId}/media/14762070468292kw2fuqty55yp2b2/${name}`,
+);
+const V1_MEDIA = MEDIA_NAMES.map(
+  (name) =>
+    `https://api.catapult.inetwork.com/v1/users/{userId}/media/14762070468292kw2fuqty55yp2b2/${name}`,
+);
+
+function inbound(to: string[], media: string[]) {
+  return {
+    type: "message-received",
+    time: "2016-09-14T18:20:16Z",
+    description: "Incoming message received",
+    to: "+12345678902",
+    message: {
+      id: "14762070468292kw2fuqty55yp2b2",
+      time: "2016-09-14T18:20:16Z",
+      to,
+      from: "+12345678901",
+      text: "Hey, check this out!",
+      applicationId: "93de2206-9669-4e07-948d-329f4b722ee2",
+      media,
+      owner: "+12345678902",
+      direction: "in",
+      segmentCount: 1,
+    },
+  };
+}
+
 const expected: Record<string, unknown> = {
   "message-failed-1": {
     type: "message-failed",
@@ -26,90 +58,10 @@ const expected: Record<string, unknown> = {
       segmentCount: 1,
     },
   },
-  "message-received-group-1": {
-    type: "message-received",
-    time: "2016-09-14T18:20:16Z",
-    description: "Incoming message received",
-    to: "+12345678902",
-    message: {
-      id: "14762070468292kw2fuqty55yp2b2",
-      time: "2016-09-14T18:20:16Z",
-      to: ["+12345678902", "+12345678903"],
-      from: "+12345678901",
-      text: "Hey, check this out!",
-      applicationId: "93de2206-9669-4e07-948d-329f4b722ee2",
-      media: [
-        "https://messaging.bandwidth.com/api/v2/users/{accountId}/media/14762070468292kw2fuqty55yp2b2/0/bw.png",
-      ],
-      owner: "+12345678902",
-      direction: "in",
-      segmentCount: 1,
-    },
-  },
-  "message-received-group-2": {
-    type: "message-received",
-    time: "2016-09-14T18:20:16Z",
-    description: "Incoming message received",
-    to: "+12345678902",
-    message: {
-      id: "14762070468292kw2fuqty55yp2b2",
-      time: "2016-09-14T18:20:16Z",
-      to: ["+12345678902", "+12345678903"],
-      from: "+12345678901",
-      text: "Hey, check this out!",
-      applicationId: "93de2206-9669-4e07-948d-329f4b722ee2",
-      media: [
-        "https://messaging.bandwidth.com/api/v2/users/{accountId}/media/14762070468292kw2fuqty55yp2b2/0/bw.png",
-        "https://messaging.bandwidth.com/api/v2/users/{accountId}/media/14762070468292kw2fuqty55yp2b2/1/bandwidth_logo.png",
-        "https://messaging.bandwidth.com/api/v2/users/{accountId}/media/14762070468292kw2fuqty55yp2b2/2/Bandwidth_Contact.png",
-      ],
-      owner: "+12345678902",
-      direction: "in",
-      segmentCount: 1,
-    },
-  },
-  "message-received-single-1": {
-    type: "message-received",
-    time: "2016-09-14T18:20:16Z",
-    description: "Incoming message received",
-    to: "+12345678902",
-    message: {
-      id: "14762070468292kw2fuqty55yp2b2",
-      time: "2016-09-14T18:20:16Z",
-      to: ["+12345678902"],
-      from: "+12345678901",
-      text: "Hey, check this out!",
-      applicationId: "93de2206-9669-4e07-948d-329f4b722ee2",
-      media: [
-        "https://api.catapult.inetwork.com/v1/users/{userId}/media/14762070468292kw2fuqty55yp2b2/0/bw.png",
-      ],
-      owner: "+12345678902",
-      direction: "in",
-      segmentCount: 1,
-    },
-  },
-  "message-received-single-2": {
-    type: "message-received",
-    time: "2016-09-14T18:20:16Z",
-    description: "Incoming message received",
-    to: "+12345678902",
-    message: {
-      id: "14762070468292kw2fuqty55yp2b2",
-      time: "2016-09-14T18:20:16Z",
-      to: ["+12345678902"],
-      from: "+12345678901",
-      text: "Hey, check this out!",
-      applicationId: "93de2206-9669-4e07-948d-329f4b722ee2",
-      media: [
-        "https://api.catapult.inetwork.com/v1/users/{userId}/media/14762070468292kw2fuqty55yp2b2/0/bw.png",
-        "https://api.catapult.inetwork.com/v1/users/{userId}/media/14762070468292kw2fuqty55yp2b2/1/bandwidth_logo.png",
-        "https://api.catapult.inetwork.com/v1/users/{userId}/media/14762070468292kw2fuqty55yp2b2/2/Bandwidth_Contact.png",
-      ],
-      owner: "+12345678902",
-      direction: "in",
-      segmentCount: 1,
-    },
-  },
+  "message-received-group-1": inbound(["+12345678902", "+12345678903"], V2_MEDIA.slice(0, 1)),
+  "message-received-group-2": inbound(["+12345678902", "+12345678903"], V2_MEDIA),
+  "message-received-single-1": inbound(["+12345678902"], V1_MEDIA.slice(0, 1)),
+  "message-received-single-2": inbound(["+12345678902"], V1_MEDIA),
   "message-sending-1": {
     time: "2020-06-25T18:42:36.979Z",
     type: "message-sending",

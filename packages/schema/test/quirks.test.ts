@@ -1,3 +1,4 @@
+import { loadEvent } from "@bw-relay/fixtures";
 import { describe, expect, it } from "vitest";
 import { KNOWN_EVENT_TYPES, type NormalizedEvent, normalize } from "../src/index.ts";
 
@@ -10,24 +11,16 @@ const MESSAGE_ID = "1593110555875xo7watq5px6rbe5d";
 type Json = Record<string, unknown>;
 
 function delivered(patch: Json = {}, message: Json = {}): Json & { message: Json } {
+  // Bandwidth's documented message-sending callback, one step later.
+  const sending = loadEvent("message-sending-1") as Json & { message: Json };
+  const { media: _media, tag: _tag, ...plain } = sending.message;
   return {
+    ...sending,
     type: "message-delivered",
     time: "2020-06-25T18:42:37.003Z",
-    to: "+19842397270",
     description: "Message delivered to carrier",
     ...patch,
-    message: {
-      id: MESSAGE_ID,
-      owner: "+19196494865",
-      applicationId: "cfd4fb83-7531-4acc-b471-42d0bb76a65c",
-      time: "2020-06-25T18:42:35.876Z",
-      segmentCount: 1,
-      direction: "out",
-      to: ["+19842397270"],
-      from: "+19196494865",
-      text: "",
-      ...message,
-    },
+    message: { ...plain, ...message },
   };
 }
 

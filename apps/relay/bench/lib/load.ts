@@ -24,43 +24,26 @@ export function callbackBodies(prefix: string): () => string {
     const time = new Date().toISOString();
     // Shaped like Bandwidth's ids: epoch millis + random-looking suffix.
     const id = `${Date.now()}${prefix}${n.toString(36).padStart(7, "0")}`;
-    const event =
-      n % 2 === 1
-        ? {
-            type: "message-received",
-            time,
-            description: "Incoming message received",
-            to: OUR_NUMBER,
-            message: {
-              id,
-              owner: OUR_NUMBER,
-              applicationId: APPLICATION_ID,
-              time,
-              segmentCount: 1,
-              direction: "in",
-              to: [OUR_NUMBER],
-              from: THEIR_NUMBER,
-              text: `Benchmark message ${n}: is this thing on?`,
-            },
-          }
-        : {
-            type: "message-delivered",
-            time,
-            description: "Message delivered to carrier.",
-            to: THEIR_NUMBER,
-            message: {
-              id,
-              owner: OUR_NUMBER,
-              applicationId: APPLICATION_ID,
-              time,
-              segmentCount: 1,
-              direction: "out",
-              to: [THEIR_NUMBER],
-              from: OUR_NUMBER,
-              text: "",
-              tag: "bench",
-            },
-          };
+    const inbound = n % 2 === 1;
+    const event = {
+      type: inbound ? "message-received" : "message-delivered",
+      time,
+      description: inbound ? "Incoming message received" : "Message delivered to carrier.",
+      to: inbound ? OUR_NUMBER : THEIR_NUMBER,
+      message: {
+        id,
+        owner: OUR_NUMBER,
+        applicationId: APPLICATION_ID,
+        time,
+        segmentCount: 1,
+        direction: inbound ? "in" : "out",
+        to: [inbound ? OUR_NUMBER : THEIR_NUMBER],
+        from: inbound ? THEIR_NUMBER : OUR_NUMBER,
+        ...(inbound
+          ? { text: `Benchmark message ${n}: is this thing on?` }
+          : { text: "", tag: "bench" }),
+      },
+    };
     return JSON.stringify([event]);
   };
 }
