@@ -1,11 +1,28 @@
-import { eventId, isBandwidthMediaUrl, normalize } from "@bw-relay/schema";
+import {
+  type EventIssue,
+  eventId,
+  isBandwidthMediaUrl,
+  jsonText,
+  normalize,
+  rawEventId,
+} from "@bw-relay/schema";
 import { archiveKeyFor } from "./media/archive-key.ts";
 import { mediaUrlsOf } from "./media/rewrite.ts";
 import { type IngestRecord, SAME_AS_NORMALIZED } from "./shard/types.ts";
 
 /**
+ * The most one event may take in its shard row (raw + normalized + issues, UTF-8 bytes).
+ * SQLite rows in a Durable Object hold at most 2 MB; what is larger is quarantined and its
+ * raw form kept as a truncated excerpt, so a stored event always fits.
+ */
+export const MAX_STORED_EVENT_BYTES = 1_000_000;
+/** How much of an oversized event's JSON text is kept. */
+export const OVERSIZED_EXCERPT_CHARS = 64 * 1024;
+
+/**
  * Turns one element of an inbound batch into what a shard stores: valid events (known or
- * new types) normalized; anything else quarantined with its issues. Never throws on input.
+ * new types) normalized; anything else quarantined with its issues. Never throws on input,
+ * and takes time linear in the event's size whatever its shape.
  */
 export async function toIngestRecord(
   raw: unknown,
@@ -13,46 +30,86 @@ export async function toIngestRecord(
   archiveMedia = false,
 ): Promise<IngestRecord> {
   const result = normalize(raw, rewriteMediaUrl ? { rewriteMediaUrl } : undefined);
-  if (result.success) {
-    const event = result.event;
-    const message = event.message;
-    const rawJson = JSON.stringify(raw);
-    const normalizedJson = JSON.stringify(event);
-    const record: IngestRecord = {
-      id: await eventId(event),
-      type: event.type,
-      messageId: message.id,
-      direction: stringOrNull(message.direction),
-      owner: stringOrNull(message.owner),
-      applicationId: stringOrNull(message.applicationId),
-      raw: rawJson === normalizedJson ? SAME_AS_NORMALIZED : rawJson,
-      normalized: normalizedJson,
-      issues: null,
+  if (!result.success) return quarantine(raw, result.issues, result.issueCount);
+  const event = result.event;
+  const message = event.message;
+  // normalize refuses deep nesting, so the runtime's (faster) serializer is safe here.
+  const rawJson = JSON.stringify(raw);
+  const normalizedJson = JSON.stringify(event);
+  const storedRaw = rawJson === normalizedJson ? SAME_AS_NORMALIZED : rawJson;
+  const size = utf8Bytes(normalizedJson) + utf8Bytes(storedRaw);
+  if (size > MAX_STORED_EVENT_BYTES) {
+    const issue = {
+      path: "",
+      message: `the event takes ${size} bytes once stored; at most ${MAX_STORED_EVENT_BYTES} fit`,
     };
-    // Inbound MMS media expires at Bandwidth after 48 h: keep a copy of it.
-    if (archiveMedia && message.direction === "in") {
-      const urls = mediaUrlsOf(raw).filter(isBandwidthMediaUrl);
-      if (urls.length > 0) {
-        record.archiveMedia = await Promise.all(
-          urls.map(async (url) => ({ url, key: await archiveKeyFor(url) })),
-        );
-      }
-    }
-    return record;
+    return quarantine(raw, [issue], 1, rawJson);
   }
+  const record: IngestRecord = {
+    id: await eventId(event),
+    type: event.type,
+    messageId: message.id,
+    direction: stringOrNull(message.direction),
+    owner: stringOrNull(message.owner),
+    applicationId: stringOrNull(message.applicationId),
+    raw: storedRaw,
+    normalized: normalizedJson,
+    issues: null,
+  };
+  // Inbound MMS media expires at Bandwidth after 48 h: keep a copy of it.
+  if (archiveMedia && message.direction === "in") {
+    const urls = mediaUrlsOf(raw).filter(isBandwidthMediaUrl);
+    if (urls.length > 0) {
+      record.archiveMedia = await Promise.all(
+        urls.map(async (url) => ({ url, key: await archiveKeyFor(url) })),
+      );
+    }
+  }
+  return record;
+}
+
+/**
+ * A quarantined event: stored under the id of its raw form (so it never takes the id of its
+ * corrected resend), with the first issues and their count, and its raw JSON (written without
+ * recursion: it may nest arbitrarily deep) or, when that is too large, an excerpt of it.
+ */
+async function quarantine(
+  raw: unknown,
+  issues: EventIssue[],
+  issueCount: number,
+  rawJson = jsonText(raw),
+): Promise<IngestRecord> {
   const object = isObject(raw) ? raw : {};
   const message = isObject(object.message) ? object.message : {};
+  const storedIssues = JSON.stringify({ issues, count: issueCount });
+  const fits = utf8Bytes(rawJson) + utf8Bytes(storedIssues) <= MAX_STORED_EVENT_BYTES;
   return {
-    id: await eventId(raw),
+    id: await rawEventId(raw),
     type: stringOrNull(object.type),
     messageId: stringOrNull(message.id),
     direction: stringOrNull(message.direction),
     owner: stringOrNull(message.owner),
     applicationId: stringOrNull(message.applicationId),
-    raw: JSON.stringify(raw),
+    raw: fits ? rawJson : oversized(rawJson),
     normalized: null,
-    issues: JSON.stringify(result.issues),
+    issues: storedIssues,
   };
+}
+
+/** What is kept of an event too large to store whole: its size and the start of its JSON. */
+function oversized(rawJson: string): string {
+  return JSON.stringify({
+    truncated: { bytes: utf8Bytes(rawJson), start: rawJson.slice(0, OVERSIZED_EXCERPT_CHARS) },
+  });
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 length, counted only for strings long enough to matter (else the length, a bound). */
+function utf8Bytes(text: string): number {
+  return text.length * 3 <= MAX_STORED_EVENT_BYTES / 2
+    ? text.length
+    : encoder.encode(text).byteLength;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -55,12 +55,13 @@ describe("POST /callbacks authentication", () => {
     expect(await listed()).toEqual([]);
   });
 
-  it("accepts the primary pair and every CALLBACK_CREDENTIALS pair", async () => {
+  it("accepts the primary pair and every CALLBACK_CREDENTIALS pair, whole", async () => {
+    // CALLBACK_CREDENTIALS is "outbound-app:outbound-password\nthird:pass,with-comma:ok":
+    // a comma is part of a password, never a separator.
     const pairs = [
       "bandwidth:test-callback-password",
       "outbound-app:outbound-password",
-      "third:pass",
-      "with-comma:ok",
+      "third:pass,with-comma:ok",
     ];
     for (const [i, pair] of pairs.entries()) {
       const res = await postCallbacks([received(`m-pair-${i}`)], {
@@ -68,7 +69,46 @@ describe("POST /callbacks authentication", () => {
       });
       expect(res.status, pair).toBe(200);
     }
-    expect(await listed()).toHaveLength(4);
+    for (const cut of ["third:pass", "with-comma:ok", "outbound-app:"]) {
+      const res = await postCallbacks([received("m-cut")], { authorization: `Basic ${btoa(cut)}` });
+      expect(res.status, cut).toBe(401);
+    }
+    expect(await listed()).toHaveLength(3);
+  });
+
+  it("says what is wrong with the Authorization header", async () => {
+    const message = async (authorization?: string) => {
+      const res = await postCallbacks([received("m-msg")], authorization ? { authorization } : {});
+      expect(res.status).toBe(401);
+      return (await res.json<{ error: { message: string } }>()).error.message;
+    };
+    expect(await message()).toBe("HTTP Basic credentials are required.");
+    expect(await message("Basic !!!")).toMatch(/is not HTTP Basic credentials/);
+    // Latin-1 credentials were sent: they are wrong, not missing.
+    expect(await message(`Basic ${btoa("jos\u00e9:\u00f1")}`)).toBe(
+      "The HTTP Basic credentials are not valid.",
+    );
+  });
+
+  it("refuses a malformed CALLBACK_CREDENTIALS loudly: 503 naming the entry, nothing stored", async () => {
+    const env = { ...relayEnv, CALLBACK_CREDENTIALS: "ok:fine\nu4:" };
+    const res = await app.fetch(
+      new Request("https://relay.test/callbacks", {
+        method: "POST",
+        headers: { ...BASIC, "content-type": "application/json" },
+        body: JSON.stringify([received("m-misconfigured")]),
+      }),
+      env,
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      error: {
+        code: "not_configured",
+        message:
+          "Callback credentials are refused: CALLBACK_CREDENTIALS: line 2: the password is empty.",
+      },
+    });
+    expect(await listed()).toEqual([]);
   });
 
   it("answers 503 not_configured when no callback credentials are set", async () => {

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { INTEGER_STRING, ISO_DATE_TIME, isJsonObject, NUMBER_STRING } from "./patterns.ts";
+import { INTEGER_STRING, isIsoDateTime, isJsonObject, NUMBER_STRING } from "./patterns.ts";
 
 /**
  * valibot schemas for Bandwidth Messaging v2 callbacks. Only `type`, `time` and `message.id`
@@ -60,7 +60,7 @@ const string = (message = "must be a string") => v.string(message);
 /** RFC 3339 / ISO-8601 date-time, kept exactly as sent (0, 3 or 6 fractional digits occur). */
 export const TimestampSchema = v.pipe(
   v.string(TIMESTAMP_MESSAGE),
-  v.regex(ISO_DATE_TIME, TIMESTAMP_MESSAGE),
+  v.check(isIsoDateTime, TIMESTAMP_MESSAGE),
 );
 
 const INTEGER_MESSAGE = "must be an integer or a string of digits";
@@ -74,6 +74,11 @@ export const IntegerLikeSchema = v.pipe(
   ),
   v.transform((value) => Number(value)),
   v.integer("must be an integer"),
+  // Past 2^53 a number is no longer exact: "99999999999999999999999" would become 1e+23.
+  v.check(
+    (n) => !Number.isInteger(n) || Number.isSafeInteger(n),
+    "must be an integer between -9007199254740991 and 9007199254740991",
+  ),
 );
 
 /** A non-negative finite number, or a numeric string (`segmentCount`). */
@@ -82,6 +87,7 @@ export const NumberLikeSchema = v.pipe(
   v.transform((value) => Number(value)),
   v.finite(NUMBER_MESSAGE),
   v.minValue(0, "must not be negative"),
+  v.maxValue(Number.MAX_SAFE_INTEGER, "must be at most 9007199254740991"),
 );
 
 /** `message.to`: an array of numbers; a bare string (the create-message form) becomes [string]. */

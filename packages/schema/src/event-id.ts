@@ -6,6 +6,7 @@
  */
 
 import { sha256Hex } from "./encoding.ts";
+import { jsonText } from "./json-text.ts";
 import { INTEGER_STRING, isJsonObject as isObject } from "./patterns.ts";
 
 /** The value when it is a string, else null. */
@@ -17,16 +18,9 @@ function errorCodeOf(value: unknown): number | string | null {
   return null;
 }
 
-/** JSON with object keys sorted, so equal values always serialize the same way. */
+/** JSON with object keys sorted, so equal values always serialize the same way; any depth. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+  return jsonText(value, { sortKeys: true });
 }
 
 /**
@@ -52,5 +46,18 @@ export function eventIdentity(event: unknown): string {
  * await eventId(event); // "evt_…" — the same for Bandwidth's resend of the same callback
  */
 export async function eventId(event: unknown): Promise<string> {
-  return `evt_${(await sha256Hex(eventIdentity(event))).slice(0, 32)}`;
+  return idOf(eventIdentity(event));
+}
+
+/**
+ * The id of an event as received, whatever its identity fields say: what a quarantined event
+ * is stored under. A resend of the same broken event is still a duplicate, but a broken event
+ * never takes the id its corrected resend will have (`eventId`), so it cannot swallow it.
+ */
+export async function rawEventId(event: unknown): Promise<string> {
+  return idOf(`raw:${canonicalJson(event)}`);
+}
+
+async function idOf(identity: string): Promise<string> {
+  return `evt_${(await sha256Hex(identity)).slice(0, 32)}`;
 }

@@ -5,6 +5,7 @@
 export * from "./callbacks.ts";
 export * from "./error-codes.ts";
 export * from "./event-id.ts";
+export * from "./json-text.ts";
 export * from "./media-url.ts";
 export * from "./normalize.ts";
 export * from "./segments.ts";

@@ -5,20 +5,22 @@ import {
   type NormalizedEvent,
   UnknownCallbackEventSchema,
 } from "./callbacks.ts";
-import { INTEGER_STRING, ISO_DATE_TIME, isJsonObject, NUMBER_STRING } from "./patterns.ts";
+import { boundedView, collectIssues, describe, type EventIssue, IssueList, put } from "./issues.ts";
+import { nestsDeeperThan } from "./json-text.ts";
+import { INTEGER_STRING, isIsoDateTime, isJsonObject, NUMBER_STRING } from "./patterns.ts";
 
-/** A validation problem: where (`message.to.1`, `errorCode`, "" for the event) and what to do. */
-export interface EventIssue {
-  /** Dot path of the offending field; "" when the event itself is wrong (not an object). */
-  path: string;
-  /** A sentence that starts with the path and says what the field must be. */
-  message: string;
-}
+export { type EventIssue, MAX_ISSUES } from "./issues.ts";
 
-/** What `normalize` returns: the normalized event, or the issues that quarantine it. */
+/** How deep an event may nest; Bandwidth's own events nest a handful of levels. */
+export const MAX_EVENT_DEPTH = 64;
+
+/**
+ * What `normalize` returns: the normalized event, or the issues that quarantine it: the first
+ * MAX_ISSUES of them, and how many there are in all.
+ */
 export type NormalizeResult =
   | { success: true; event: NormalizedEvent; known: boolean }
-  | { success: false; issues: EventIssue[] };
+  | { success: false; issues: EventIssue[]; issueCount: number };
 
 /** Options of `normalize`. */
 export interface NormalizeOptions {
@@ -47,6 +49,12 @@ const KNOWN = new Set<string>(KNOWN_EVENT_TYPES);
 export function normalize(input: unknown, options: NormalizeOptions = {}): NormalizeResult {
   // The hand-written pass accepts exactly what the valibot schemas accept (a property test
   // holds them to it) at a fraction of the cost; valibot runs only to explain a rejection.
+  // Nothing Bandwidth sends nests this deep, and what does could not be stored or forwarded:
+  // serializers recurse, and a sender would choose their stack depth.
+  if (nestsDeeperThan(input, MAX_EVENT_DEPTH)) {
+    const message = `the event nests arrays and objects deeper than ${MAX_EVENT_DEPTH} levels`;
+    return { success: false, issues: [{ path: "", message }], issueCount: 1 };
+  }
   const fast = normalizeFast(input, options.rewriteMediaUrl);
   if (fast) {
     return { success: true, event: fast as NormalizedEvent, known: KNOWN.has(fast.type as string) };
@@ -55,16 +63,20 @@ export function normalize(input: unknown, options: NormalizeOptions = {}): Norma
     return {
       success: false,
       issues: [{ path: "", message: `the event must be a JSON object, got ${describe(input)}` }],
+      issueCount: 1,
     };
   }
   const known = typeof input.type === "string" && KNOWN.has(input.type);
+  // valibot words one issue per bad array element; building 100,000 of them takes seconds.
+  // It sees each array only up to its MAX_ISSUES-th bad element; the rest are counted here.
+  const { view, uncounted } = boundedView(input);
   const result = known
-    ? v.safeParse(KnownCallbackEventSchema, input)
-    : v.safeParse(UnknownCallbackEventSchema, input);
+    ? v.safeParse(KnownCallbackEventSchema, view)
+    : v.safeParse(UnknownCallbackEventSchema, view);
   if (!result.success) {
-    const issues: EventIssue[] = [];
+    const issues = new IssueList();
     for (const issue of result.issues) collectIssues(issue, "", issues);
-    return { success: false, issues };
+    return { success: false, issues: issues.first, issueCount: issues.count + uncounted };
   }
   // Not reached while the two validators agree; valibot's verdict wins if they ever differ.
   const event = result.output as NormalizedEvent & Record<string, unknown>;
@@ -80,22 +92,8 @@ export function normalize(input: unknown, options: NormalizeOptions = {}): Norma
 
 type Json = Record<string, unknown>;
 
-/** Sets a property, even one named `__proto__` (an own data property, as JSON.parse makes). */
-function put(target: Json, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
-}
-
 const isOptionalString = (value: unknown) => value === undefined || typeof value === "string";
-const isTimestamp = (value: unknown) => typeof value === "string" && ISO_DATE_TIME.test(value);
+const isTimestamp = (value: unknown) => typeof value === "string" && isIsoDateTime(value);
 
 /** The validated, normalized copy of an event, or undefined when anything is not valid. */
 function normalizeFast(input: unknown, rewrite: ((url: string) => string) | undefined) {
@@ -124,7 +122,7 @@ function normalizeFast(input: unknown, rewrite: ((url: string) => string) | unde
       case "errorCode":
         if (value === null) continue;
         if (typeof value === "string" && INTEGER_STRING.test(value)) value = Number(value);
-        if (value !== undefined && !Number.isInteger(value)) return undefined;
+        if (value !== undefined && !Number.isSafeInteger(value)) return undefined;
         break;
       case "message":
         value = normalizeMessage(value, rewrite);
@@ -156,7 +154,14 @@ function normalizeMessage(input: unknown, rewrite: ((url: string) => string) | u
         break;
       case "segmentCount":
         if (typeof value === "string" && NUMBER_STRING.test(value)) value = Number(value);
-        if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) {
+        if (
+          value !== undefined &&
+          !(
+            Number.isFinite(value) &&
+            (value as number) >= 0 &&
+            (value as number) <= Number.MAX_SAFE_INTEGER
+          )
+        ) {
           return undefined;
         }
         break;
@@ -231,50 +236,4 @@ function copy(input: Json): Json {
   const out: Json = {};
   for (const key of Object.keys(input)) put(out, key, input[key]);
   return out;
-}
-
-/** Human wording of a received value, short enough for a log line. */
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return JSON.stringify(shown);
-  }
-  return String(value);
-}
-
-/** What a missing required field should hold. */
-const REQUIRED: Record<string, string> = {
-  type: 'a string naming the event, such as "message-delivered"',
-  time: "the event time, an ISO-8601 date-time string",
-  message: "an object holding at least the message id",
-  "message.id": "the Bandwidth message id (a string)",
-};
-
-function collectIssues(issue: v.BaseIssue<unknown>, prefix: string, out: EventIssue[]): void {
-  const own = v.getDotPath(issue) ?? "";
-  const path = prefix && own ? `${prefix}.${own}` : prefix || own;
-  // A union reports "none of the options matched"; when an option got as far as an element
-  // (message.to.1), that element is the actionable part.
-  if (issue.type === "union" && issue.issues) {
-    const deeper = issue.issues.filter((sub) => sub.path && sub.path.length > 0);
-    if (deeper.length > 0) {
-      for (const sub of deeper) collectIssues(sub, path, out);
-      return;
-    }
-  }
-  const where = path === "" ? "the event" : path;
-  let message: string;
-  if (issue.kind === "schema" && issue.input === undefined) {
-    message = `${where} is required${REQUIRED[path] ? `: ${REQUIRED[path]}` : ""}`;
-  } else {
-    const must = issue.message.startsWith("must") ? issue.message : `must be ${issue.expected}`;
-    message = `${where} ${must}, got ${describe(issue.input)}`;
-  }
-  if (!out.some((known) => known.path === path && known.message === message)) {
-    out.push({ path, message });
-  }
 }

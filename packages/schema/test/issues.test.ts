@@ -287,6 +287,57 @@ const cases: [string, unknown, EventIssue[]][] = [
       },
     ],
   ],
+  ...[
+    "2026-13-45T99:99:99Z",
+    "2026-02-29T00:00:00Z",
+    "2026-04-31T00:00:00Z",
+    "2026-01-01T24:00:00Z",
+    "2026-01-01T00:60:00Z",
+    "2026-01-01T00:00:61Z",
+    "2026-01-01T00:00:00+24:00",
+    "2026-00-10T00:00:00Z",
+  ].map((time): [string, unknown, EventIssue[]] => [
+    `a time that names no real moment (${time})`,
+    { ...valid(), time },
+    [
+      {
+        path: "time",
+        message: `time must be an ISO-8601 date-time string such as 2026-01-01T12:00:00.000Z, got "${time}"`,
+      },
+    ],
+  ]),
+  [
+    "an errorCode too large to be exact",
+    { ...valid(), errorCode: "99999999999999999999999" },
+    [
+      {
+        path: "errorCode",
+        message:
+          // The value as it would have been taken: the precision the string would have lost.
+          "errorCode must be an integer between -9007199254740991 and 9007199254740991, got 1e+23",
+      },
+    ],
+  ],
+  [
+    "a numeric errorCode past 2^53",
+    { ...valid(), errorCode: 2 ** 60 },
+    [
+      {
+        path: "errorCode",
+        message: `errorCode must be an integer between -9007199254740991 and 9007199254740991, got ${2 ** 60}`,
+      },
+    ],
+  ],
+  [
+    "a segmentCount past 2^53",
+    withMessage({ segmentCount: "99999999999999999999999" }),
+    [
+      {
+        path: "message.segmentCount",
+        message: "message.segmentCount must be at most 9007199254740991, got 1e+23",
+      },
+    ],
+  ],
   [
     "an unknown type without message.id",
     { type: "message-reacted", time: "2027-01-01T00:00:00Z", message: {} },

@@ -1,5 +1,7 @@
+import { fromBase64 } from "@bw-relay/schema/encoding";
 import type { MiddlewareHandler } from "hono";
 import type { RelayEnv } from "../config.ts";
+import { callbackCredentials } from "./callback-credentials.ts";
 import { HttpError } from "./errors.ts";
 
 const encoder = new TextEncoder();
@@ -32,35 +34,35 @@ export async function matchesAny(given: string, expected: readonly string[]): Pr
 }
 
 /**
- * The `user:pass` pairs Bandwidth may send: `CALLBACK_USERNAME`/`CALLBACK_PASSWORD` plus the
- * optional `CALLBACK_CREDENTIALS` list (newline- or comma-separated), because a Bandwidth
- * application has separate inbound and outbound callback credentials.
+ * Decodes `Basic <base64>` into `user:pass`: "absent" without an Authorization header,
+ * "malformed" when it is not Basic credentials. UTF-8 per RFC 7617; clients that send
+ * ISO-8859-1 (as some older ones do) are read as such rather than turned away as unreadable.
  */
-export function callbackCredentials(env: RelayEnv): string[] {
-  const pairs: string[] = [];
-  if (env.CALLBACK_USERNAME && env.CALLBACK_PASSWORD) {
-    pairs.push(`${env.CALLBACK_USERNAME}:${env.CALLBACK_PASSWORD}`);
+export function decodeBasic(header: string | undefined): string | "absent" | "malformed" {
+  if (header === undefined || header.trim() === "") return "absent";
+  const match = /^Basic[ ]+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!match?.[1]) return "malformed";
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64(match[1].replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    return "malformed";
   }
-  for (const entry of (env.CALLBACK_CREDENTIALS ?? "").split(/[\n,]/)) {
-    const pair = entry.trim();
-    if (pair.indexOf(":") > 0) pairs.push(pair);
+  let pair: string;
+  try {
+    pair = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    pair = String.fromCharCode(...bytes.subarray(0, 4096));
   }
-  return pairs;
+  return pair.includes(":") ? pair : "malformed";
 }
 
-/** Decodes `Basic <base64>` into `user:pass`, or null when the header is not Basic. */
-export function decodeBasic(header: string | undefined): string | null {
-  const match = /^Basic[ ]+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? "");
-  if (!match?.[1]) return null;
-  try {
-    const binary = atob(match[1].replace(/-/g, "+").replace(/_/g, "/"));
-    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-    const pair = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return pair.includes(":") ? pair : null;
-  } catch {
-    return null;
-  }
-}
+const BASIC_PROBLEMS = {
+  absent: "HTTP Basic credentials are required.",
+  malformed:
+    "The Authorization header is not HTTP Basic credentials (Basic base64(user:password)).",
+  mismatch: "The HTTP Basic credentials are not valid.",
+} as const;
 
 // Exactly the contract's challenge; Bandwidth only needs a Basic challenge to send credentials.
 const basicChallenge = { "WWW-Authenticate": 'Basic realm="bw-relay"' };
@@ -72,7 +74,14 @@ const basicChallenge = { "WWW-Authenticate": 'Basic realm="bw-relay"' };
 export function callbackAuth(): MiddlewareHandler<{ Bindings: RelayEnv }> {
   return async function callbackAuthMiddleware(c, next) {
     const expected = callbackCredentials(c.env);
-    if (expected.length === 0) {
+    if ("problem" in expected) {
+      throw new HttpError(
+        503,
+        "not_configured",
+        `Callback credentials are refused: ${expected.problem}.`,
+      );
+    }
+    if (expected.pairs.length === 0) {
       throw new HttpError(
         503,
         "not_configured",
@@ -80,13 +89,13 @@ export function callbackAuth(): MiddlewareHandler<{ Bindings: RelayEnv }> {
       );
     }
     const given = decodeBasic(c.req.header("authorization"));
-    if (given === null || !(await matchesAny(given, expected))) {
+    if (given === "absent" || given === "malformed" || !(await matchesAny(given, expected.pairs))) {
       throw new HttpError(
         401,
         "unauthorized",
-        given === null
-          ? "HTTP Basic credentials are required."
-          : "The HTTP Basic credentials are not valid.",
+        given === "absent" || given === "malformed"
+          ? BASIC_PROBLEMS[given]
+          : BASIC_PROBLEMS.mismatch,
         basicChallenge,
       );
     }
@@ -106,14 +115,24 @@ export function adminAuth(
     if (!token) {
       throw new HttpError(503, "not_configured", "ADMIN_TOKEN is not configured.");
     }
-    const header = /^Bearer[ ]+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const authorization = c.req.header("authorization");
+    const header = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
     const given = header ?? (options.allowQueryToken ? c.req.query("token") : undefined);
+    const challenge = { "WWW-Authenticate": 'Bearer realm="bw-relay"' };
+    if (given === undefined && authorization !== undefined && authorization.trim() !== "") {
+      throw new HttpError(
+        401,
+        "unauthorized",
+        "The Authorization header must be exactly `Bearer <token>`.",
+        challenge,
+      );
+    }
     if (given === undefined || !(await matchesAny(given, [token]))) {
       throw new HttpError(
         401,
         "unauthorized",
         given === undefined ? "A bearer token is required." : "The bearer token is not valid.",
-        { "WWW-Authenticate": 'Bearer realm="bw-relay"' },
+        challenge,
       );
     }
     await next();

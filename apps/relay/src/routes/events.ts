@@ -9,10 +9,10 @@ import { shardIndexFor } from "../shard/sharding.ts";
 import {
   DELIVERY_STATUSES,
   EVENT_STATUSES,
-  type EventDetail,
   type EventFilter,
   type EventSummary,
   type ReplayResult,
+  type StoredEventDetail,
 } from "../shard/types.ts";
 
 export const events = new Hono<{ Bindings: RelayEnv }>();
@@ -118,8 +118,8 @@ events.get("/", async (c) => {
 });
 
 /** Event ids do not name their shard (they hash the event's identity), so look in all. */
-async function findEvent(env: RelayEnv, id: string): Promise<EventDetail | null> {
-  const found = await forEachShard(env, (s) => s.get(id));
+async function findEvent(env: RelayEnv, id: string): Promise<StoredEventDetail | null> {
+  const found = await forEachShard<StoredEventDetail | null>(env, (s) => s.get(id));
   return found.find((e) => e !== null) ?? null;
 }
 
@@ -127,8 +127,24 @@ events.get("/:id", async (c) => {
   const event = await findEvent(c.env, c.req.param("id"));
   if (!event)
     throw new HttpError(404, "not_found", "No event with this id (it may have been purged).");
-  return c.json({ event });
+  return c.body(eventDetailJson(event), 200, { "content-type": "application/json" });
 });
+
+/**
+ * `{"event": EventDetail}` as text, with the stored JSON of `raw` and `normalized` spliced in
+ * as it is: an event may nest deeper than the runtime's serializer can go (it is quarantined
+ * then, and still shown).
+ */
+export function eventDetailJson(stored: StoredEventDetail): string {
+  const { rawJson, normalizedJson, issuesJson, ...detail } = stored;
+  // Issues are few (at most MAX_ISSUES) and flat: safe to parse.
+  const parsed: unknown = issuesJson === null ? null : JSON.parse(issuesJson);
+  const { issues, count } = Array.isArray(parsed)
+    ? { issues: parsed, count: parsed.length }
+    : ((parsed as { issues: unknown[]; count: number } | null) ?? { issues: null, count: null });
+  const head = JSON.stringify({ ...detail, issues, issueCount: count });
+  return `{"event":${head.slice(0, -1)},"raw":${rawJson},"normalized":${normalizedJson ?? "null"}}}`;
+}
 
 const ReplaySchema = v.strictObject({ targetId: v.optional(v.string()) });
 

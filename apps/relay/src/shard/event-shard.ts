@@ -12,13 +12,13 @@ import { ShardQueries } from "./queries.ts";
 import { Retention } from "./retention.ts";
 import { isSendable, TargetCache } from "./target-cache.ts";
 import type {
-  EventDetail,
   EventFilter,
   IngestOutcome,
   IngestRecord,
   ListedEvent,
   ReplayResult,
   ShardStats,
+  StoredEventDetail,
 } from "./types.ts";
 
 /** How an alarm request relates to the alarm already set (see `wakeAt`). */
@@ -143,7 +143,7 @@ export class EventShard extends DurableObject<RelayEnv> {
     return this.queries.list(filter);
   }
 
-  async get(id: string): Promise<EventDetail | null> {
+  async get(id: string): Promise<StoredEventDetail | null> {
     return this.queries.get(id);
   }
 

@@ -3,12 +3,12 @@ import type {
   Attempt,
   DeliveryStatus,
   DeliverySummary,
-  EventDetail,
   EventFilter,
   EventStatus,
   EventSummary,
   ListedEvent,
   ShardStats,
+  StoredEventDetail,
 } from "./types.ts";
 import { SAME_AS_NORMALIZED } from "./types.ts";
 
@@ -103,7 +103,7 @@ export class ShardQueries {
   }
 
   /** One event with its raw and normalized forms, issues, deliveries and attempts. */
-  get(id: string): EventDetail | null {
+  get(id: string): StoredEventDetail | null {
     const row = this.sql
       .exec<EventRow & { raw: string; normalized: string | null; issues: string | null }>(
         "SELECT * FROM events WHERE id = ?",
@@ -132,9 +132,9 @@ export class ShardQueries {
     return {
       ...summary,
       applicationId: row.application_id,
-      raw: JSON.parse(row.raw === SAME_AS_NORMALIZED && row.normalized ? row.normalized : row.raw),
-      normalized: row.normalized === null ? null : JSON.parse(row.normalized),
-      issues: row.issues === null ? null : JSON.parse(row.issues),
+      rawJson: row.raw === SAME_AS_NORMALIZED && row.normalized ? row.normalized : row.raw,
+      normalizedJson: row.normalized,
+      issuesJson: row.issues,
       deliveries: deliveryRows.map((d) => ({
         ...toDeliverySummary(d),
         lastError: d.last_error,

@@ -82,9 +82,25 @@ export interface EventDetail extends EventSummary {
   applicationId: string | null;
   raw: unknown;
   normalized: unknown;
+  /** The first issues of a quarantined event (null otherwise); `issueCount` says how many. */
   issues: unknown;
+  issueCount: number | null;
   deliveries: (DeliverySummary & { lastError: string | null; attempts: Attempt[] })[];
 }
+
+/**
+ * `EventShard.get`'s answer: the detail with the event's JSON forms left as text, so a value
+ * nested however deep is never parsed, cloned or re-serialized on its way to the client.
+ */
+export type StoredEventDetail = Omit<
+  EventDetail,
+  "raw" | "normalized" | "issues" | "issueCount"
+> & {
+  rawJson: string;
+  normalizedJson: string | null;
+  /** `{"issues": [...], "count": n}`, or (events stored before issue counts) the issues array. */
+  issuesJson: string | null;
+};
 
 /** `GET /api/events` filters, validated by the Worker. */
 export interface EventFilter {
