@@ -23,6 +23,8 @@ export default defineConfig({
           MEDIA_SIGNING_KEY: "test-media-key-1",
           BANDWIDTH_API_USERNAME: "bw-api-user",
           BANDWIDTH_API_PASSWORD: "bw-api-secret-password",
+          PUBLIC_URL: "",
+          MEDIA_ACCOUNT_IDS: "",
         },
         // Anything that leaves the isolate without going through the test's fetch stub fails loudly.
         outboundService: (request: Request) =>

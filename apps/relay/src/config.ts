@@ -9,6 +9,10 @@ export interface OptionalBindings {
   MEDIA_SIGNING_KEY?: string;
   BANDWIDTH_API_USERNAME?: string;
   BANDWIDTH_API_PASSWORD?: string;
+  /** The relay's public origin for media links, e.g. https://relay.example.com (a var). */
+  PUBLIC_URL?: string;
+  /** Bandwidth account (v2) or user (v1) ids whose media the proxy serves (a var; all if unset). */
+  MEDIA_ACCOUNT_IDS?: string;
   /** R2 bucket for `MEDIA_ARCHIVE=r2` (bound in wrangler.jsonc; a config may leave it out). */
   MEDIA?: R2Bucket;
 }
@@ -36,6 +40,10 @@ export interface Settings {
   mediaArchive: "off" | "r2";
   allowHttpTargets: boolean;
   retryBaseMs: number;
+  /** The origin media links are built on; null: none configured (see mediaOrigin). */
+  publicOrigin: string | null;
+  /** The accounts whose media is proxied; null: every account. */
+  mediaAccountIds: ReadonlySet<string> | null;
 }
 
 const cache = new WeakMap<object, Settings>();
@@ -52,6 +60,8 @@ export function readSettings(env: RelayEnv): Settings {
     mediaArchive: env.MEDIA_ARCHIVE === "r2" ? "r2" : "off",
     allowHttpTargets: env.ALLOW_HTTP_TARGETS === "true",
     retryBaseMs: intVar(env.RETRY_BASE_MS, "RETRY_BASE_MS", 5000, 1, 3_600_000),
+    publicOrigin: publicOrigin(env.PUBLIC_URL),
+    mediaAccountIds: listVar(env.MEDIA_ACCOUNT_IDS),
   };
   cache.set(env, settings);
   return settings;
@@ -69,4 +79,41 @@ function intVar(
   if (Number.isInteger(n) && n >= min && n <= max) return n;
   console.warn(`setting ${name} is not an integer in [${min}, ${max}]; using ${fallback}`);
   return fallback;
+}
+
+/** True for a host only this machine reaches: a relay served there is in development. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === "[::1]"
+  );
+}
+
+/** PUBLIC_URL's origin; https is required unless it names this machine (development). */
+function publicOrigin(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === "") return null;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    console.warn("setting PUBLIC_URL is not a URL; media links are not rewritten");
+    return null;
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    return url.origin;
+  }
+  console.warn("setting PUBLIC_URL must be https:; media links are not rewritten");
+  return null;
+}
+
+/** A comma- or newline-separated list; null when empty. */
+function listVar(value: string | undefined): ReadonlySet<string> | null {
+  const items = (value ?? "")
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  return items.length > 0 ? new Set(items) : null;
 }

@@ -28,12 +28,18 @@ const API_AUTH = `Basic ${btoa("bw-api-user:bw-api-secret-password")}`;
 const proxyEnv = (extra: Partial<RelayEnv> = {}): RelayEnv => ({
   ...relayEnv,
   MEDIA_MODE: "proxy",
+  PUBLIC_URL: "https://relay.test",
   ...extra,
 });
 
-async function call(path: string, init: RequestInit, env: RelayEnv): Promise<Response> {
+async function call(
+  path: string,
+  init: RequestInit,
+  env: RelayEnv,
+  origin = "https://relay.test",
+): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.request(`https://relay.test${path}`, init, env, ctx);
+  const res = await app.request(`${origin}${path}`, init, env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -46,11 +52,13 @@ function mms(id: string, media: string[]) {
 async function acceptAndGetNormalized(
   env: RelayEnv,
   event: unknown,
+  origin?: string,
 ): Promise<{ id: string; media: string[] }> {
   const res = await call(
     "/callbacks",
     { method: "POST", headers: BASIC, body: JSON.stringify([event]) },
     env,
+    origin,
   );
   expect(res.status).toBe(200);
   const [id] = (await res.json<{ ids: string[] }>()).ids;
@@ -78,6 +86,50 @@ describe("MEDIA_MODE=proxy", () => {
     expect(media[1]).toMatch(/^https:\/\/relay\.test\/media\//);
     expect(media[2]).toBe(S3);
     expect(JSON.stringify(media)).not.toContain("bw-api");
+  });
+
+  it("builds links on PUBLIC_URL, never on the Host the sender chose", async () => {
+    const env = proxyEnv({ PUBLIC_URL: "https://relay.example.com/ignored/path" });
+    const { media } = await acceptAndGetNormalized(
+      env,
+      mms("m-host", [V2]),
+      "https://evil.example",
+    );
+    expect(media[0]).toMatch(/^https:\/\/relay\.example\.com\/media\/[^/]+$/);
+  });
+
+  it("without PUBLIC_URL, uses the request's origin only on this machine (development)", async () => {
+    const env = proxyEnv({ PUBLIC_URL: "" });
+    const local = await acceptAndGetNormalized(env, mms("m-local", [V2]), "http://127.0.0.1:8787");
+    expect(local.media[0]).toMatch(/^http:\/\/127\.0\.0\.1:8787\/media\//);
+    const deployed = await acceptAndGetNormalized(
+      env,
+      mms("m-remote", [V2]),
+      "https://evil.example",
+    );
+    expect(deployed.media).toEqual([V2]);
+  });
+
+  it("refuses a PUBLIC_URL that is not https (unless it is this machine)", async () => {
+    const plain = proxyEnv({ PUBLIC_URL: "http://relay.example.com" });
+    expect((await acceptAndGetNormalized(plain, mms("m-http", [V2]))).media).toEqual([V2]);
+    const local = proxyEnv({ PUBLIC_URL: "http://localhost:8787" });
+    expect((await acceptAndGetNormalized(local, mms("m-lh", [V2]))).media[0]).toMatch(
+      /^http:\/\/localhost:8787\/media\//,
+    );
+  });
+
+  it("mints links only for the accounts in MEDIA_ACCOUNT_IDS, and serves no other", async () => {
+    const other = V2.replace("9900902", "9900903");
+    const wide = await acceptAndGetNormalized(proxyEnv(), mms("m-acct-wide", [other]));
+    const env = proxyEnv({ MEDIA_ACCOUNT_IDS: "9900902, u-123" });
+    const { media } = await acceptAndGetNormalized(env, mms("m-acct", [V2, other, V1]));
+    expect(media[0]).toMatch(/^https:\/\/relay\.test\/media\//);
+    expect(media[1]).toBe(other);
+    expect(media[2]).toMatch(/^https:\/\/relay\.test\/media\//);
+    // A link minted while every account was served stops working once the list is narrowed.
+    const res = await call(new URL(wide.media[0] as string).pathname, {}, env);
+    expect(res.status).toBe(403);
   });
 
   it("passes URLs through when no signing key is set", async () => {

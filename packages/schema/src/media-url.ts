@@ -39,8 +39,16 @@ export const BANDWIDTH_MEDIA_HOSTS: readonly string[] = [
   "api.catapult.inetwork.com",
 ];
 
+/**
+ * Encoded slashes, backslashes and dots, and dot segments: ways to make a path that looks like
+ * one account's media reach something else once a server decodes or normalizes it. No media
+ * URL Bandwidth issues has them.
+ */
+const PATH_TRICK = /%2f|%5c|%2e|\\|\/\.{1,2}(?:[/?#]|$)/i;
+
 /** Parses a Bandwidth media URL into its parts; null for anything else (other hosts, http:, …). */
 export function parseMediaUrl(url: string): MediaUrlParts | null {
+  if (PATH_TRICK.test(url)) return null;
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -148,3 +148,23 @@ describe("parseMediaUrl: anything else is null", () => {
     expect(isBandwidthMediaUrl(url)).toBe(false);
   });
 });
+
+describe("path tricks", () => {
+  it("are never Bandwidth media URLs, however they are spelled", () => {
+    const base = "https://messaging.bandwidth.com/api/v2/users/9900902/media";
+    for (const url of [
+      `${base}/..%2F..%2F9900903%2Fmedia%2Fsecret.png`,
+      `${base}/%2e%2e/%2e%2e/9900903/media/x.png`,
+      `${base}/%2E%2E/x.png`,
+      `${base}/a%5c..%5cb.png`,
+      `${base}/../../9900903/media/x.png`,
+      `${base}/./m1/0/x.png`,
+      `${base}/m1/0/x.png/..`,
+      "https://messaging.bandwidth.com\\api/v2/users/1/media/x.png",
+    ]) {
+      expect(isBandwidthMediaUrl(url), url).toBe(false);
+    }
+    // Ordinary escapes (a space in a file name) are fine.
+    expect(isBandwidthMediaUrl(`${base}/m1/0/my%20picture.png`)).toBe(true);
+  });
+});

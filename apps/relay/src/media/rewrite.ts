@@ -1,17 +1,33 @@
-import { isBandwidthMediaUrl } from "@bw-relay/schema";
-import { type RelayEnv, readSettings } from "../config.ts";
+import { parseMediaUrl } from "@bw-relay/schema";
+import { isLoopbackHost, type RelayEnv, readSettings } from "../config.ts";
 import { archiveEnabled, archiveKeyFor } from "./archive-key.ts";
 import { mediaSigningKeys, signMediaToken } from "./token.ts";
 
 /** Media tokens outlive the event's retention by this much, so a late replay still works. */
 export const MEDIA_TOKEN_GRACE_S = 7 * 24 * 3600;
 
-let warned = false;
+const warned = new Set<string>();
+
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
+}
+
+/** A Bandwidth media URL of an account the relay serves (every account when unconfigured). */
+export function isServedMediaUrl(url: string, accounts: ReadonlySet<string> | null): boolean {
+  const parts = parseMediaUrl(url);
+  if (!parts) return false;
+  return accounts === null || accounts.has(parts.version === "v2" ? parts.accountId : parts.userId);
+}
 
 /**
  * The media URL rewrite for this request: undefined in passthrough mode. In proxy mode every
- * Bandwidth media URL becomes `<relay origin>/media/<token>`; anything else is left alone
- * (the relay is no open proxy). Tokens are signed up front because normalization is sync.
+ * Bandwidth media URL (of the served accounts, with MEDIA_ACCOUNT_IDS) becomes
+ * `<PUBLIC_URL>/media/<token>`; anything else is left alone (the relay is no open proxy).
+ * Links are never built from the request's Host header, which the sender chooses; only a
+ * relay reached on this machine (development) uses the request's origin without PUBLIC_URL.
+ * Tokens are signed up front because normalization is sync.
  */
 export async function mediaRewriter(
   env: RelayEnv,
@@ -22,14 +38,20 @@ export async function mediaRewriter(
   if (settings.mediaMode !== "proxy") return undefined;
   const keys = mediaSigningKeys(env.MEDIA_SIGNING_KEY);
   if (keys.length === 0) {
-    if (!warned)
-      console.warn("MEDIA_MODE=proxy without MEDIA_SIGNING_KEY: media URLs are not rewritten");
-    warned = true;
+    warnOnce("MEDIA_MODE=proxy without MEDIA_SIGNING_KEY: media URLs are not rewritten");
+    return undefined;
+  }
+  const origin =
+    settings.publicOrigin ?? (isLoopbackHost(requestUrl.hostname) ? requestUrl.origin : null);
+  if (origin === null) {
+    warnOnce("MEDIA_MODE=proxy without PUBLIC_URL: media URLs are not rewritten");
     return undefined;
   }
   const urls = new Set<string>();
   for (const event of events) {
-    for (const url of mediaUrlsOf(event)) if (isBandwidthMediaUrl(url)) urls.add(url);
+    for (const url of mediaUrlsOf(event)) {
+      if (isServedMediaUrl(url, settings.mediaAccountIds)) urls.add(url);
+    }
   }
   if (urls.size === 0) return undefined;
   const expiresAt =
@@ -40,7 +62,7 @@ export async function mediaRewriter(
       const reference = archive
         ? { url, expiresAt, archiveKey: await archiveKeyFor(url) }
         : { url, expiresAt };
-      return [url, `${requestUrl.origin}/media/${await signMediaToken(reference, keys)}`];
+      return [url, `${origin}/media/${await signMediaToken(reference, keys)}`];
     }),
   );
   const map = new Map(entries);

@@ -1,8 +1,8 @@
-import { isBandwidthMediaUrl } from "@bw-relay/schema";
 import { Hono } from "hono";
-import type { RelayEnv } from "../config.ts";
+import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { bandwidthApiAuthorization } from "../media/bandwidth-api.ts";
+import { isServedMediaUrl } from "../media/rewrite.ts";
 import { mediaSigningKeys, verifyMediaToken } from "../media/token.ts";
 
 export const media = new Hono<{ Bindings: RelayEnv }>();
@@ -33,8 +33,9 @@ media.on(["GET", "HEAD"], "/:token", async (c) => {
     throw new HttpError(403, "invalid_media_token", "This media link is not valid.");
   }
   const { url, archiveKey } = check.reference;
-  // Tokens are only ever minted for Bandwidth media hosts; refuse anything else regardless.
-  if (!isBandwidthMediaUrl(url))
+  // Tokens are only ever minted for Bandwidth media hosts (and the served accounts); refuse
+  // anything else regardless, e.g. a token minted before MEDIA_ACCOUNT_IDS was narrowed.
+  if (!isServedMediaUrl(url, readSettings(c.env).mediaAccountIds))
     throw new HttpError(403, "invalid_media_token", "This media link is not valid.");
   const head = c.req.method === "HEAD";
 
