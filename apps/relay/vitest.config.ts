@@ -36,6 +36,13 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // test/fuzz.test.ts: a fixed seed in `pnpm test`; `pnpm test:fuzz` sets FUZZ_RUNS/FUZZ_SEED.
+    provide: {
+      fuzz: {
+        runs: Number(process.env.FUZZ_RUNS ?? 120),
+        seed: Number(process.env.FUZZ_SEED ?? 20261130),
+      },
+    },
     restoreMocks: true,
   },
 });

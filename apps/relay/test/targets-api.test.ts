@@ -52,7 +52,7 @@ describe("targets API", () => {
     expect(text).not.toContain(created.secret.slice(6));
   });
 
-  it("keeps a given secret, masks sensitive header values and stores filters", async () => {
+  it("keeps a given secret, masks every header value and stores filters", async () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const created = await api<{ target: TargetView; secret: string }>("/api/targets", {
       method: "POST",
@@ -79,8 +79,9 @@ describe("targets API", () => {
       timeoutMs: 2000,
       directions: ["out"],
     });
-    expect(created.target.headers).toEqual({ Authorization: "********", "X-Tenant": "acme" });
+    expect(created.target.headers).toEqual({ Authorization: "********", "X-Tenant": "********" });
     expect(JSON.stringify(created.target)).not.toContain("receiver-token");
+    expect(JSON.stringify(created.target)).not.toContain("acme");
   });
 
   it("rejects invalid input with 400 and names the field, echoing no value", async () => {

@@ -4,6 +4,7 @@ import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
 import { CreateTargetSchema, targetUrlProblem, UpdateTargetSchema } from "../targets/input.ts";
+import type { Refusal } from "../targets/model.ts";
 
 export const targets = new Hono<{ Bindings: RelayEnv }>();
 
@@ -15,12 +16,22 @@ function checkUrl(env: RelayEnv, url: string | undefined): void {
   if (problem) throw new HttpError(400, "invalid_request", `${problem}.`);
 }
 
+/** The Config object answers refusals as values: an error thrown over RPC loses its class. */
+function accepted<T extends object>(result: T | Refusal | null): T {
+  if (result === null) throw notFound();
+  if ("refused" in result) {
+    const { status, code, message } = result.refused;
+    throw new HttpError(status, code, message);
+  }
+  return result;
+}
+
 targets.get("/", async (c) => c.json({ targets: await configStub(c.env).listTargets() }));
 
 targets.post("/", async (c) => {
   const input = parseOr400(CreateTargetSchema, await jsonBody(c.req.raw));
   checkUrl(c.env, input.url);
-  const created = await configStub(c.env).createTarget(input);
+  const created = accepted(await configStub(c.env).createTarget(input));
   return c.json(created, 201);
 });
 
@@ -33,9 +44,8 @@ targets.get("/:id", async (c) => {
 targets.patch("/:id", async (c) => {
   const patch = parseOr400(UpdateTargetSchema, await jsonBody(c.req.raw));
   checkUrl(c.env, patch.url);
-  const target = await configStub(c.env).updateTarget(c.req.param("id"), patch);
-  if (!target) throw notFound();
-  return c.json({ target });
+  const updated = accepted(await configStub(c.env).updateTarget(c.req.param("id"), patch));
+  return c.json(updated);
 });
 
 targets.delete("/:id", async (c) => {
@@ -44,7 +54,6 @@ targets.delete("/:id", async (c) => {
 });
 
 targets.post("/:id/rotate-secret", async (c) => {
-  const rotated = await configStub(c.env).rotateSecret(c.req.param("id"));
-  if (!rotated) throw notFound();
+  const rotated = accepted(await configStub(c.env).rotateSecret(c.req.param("id")));
   return c.json(rotated, 201);
 });

@@ -3,19 +3,31 @@ import { generateSecret } from "@bw-relay/schema";
 import { forEachShardSettled } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
 import { applyReport, emptyBreaker, type OutcomeReport } from "./breaker.ts";
-import type { CreateTargetInput, UpdateTargetInput } from "./input.ts";
 import {
+  type CreateTargetInput,
+  LIMITS,
+  targetSizeProblem,
+  type UpdateTargetInput,
+} from "./input.ts";
+import {
+  type Refusal,
+  signingRetired,
   type Target,
   type TargetRecord,
   type TargetsSnapshot,
   toDeliveryTarget,
   toPublicTarget,
 } from "./model.ts";
-
-/** How long a rotated-out secret keeps signing, so receivers can roll over without a gap. */
-export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+import { nextExpiry, rotated, type StoredTargetRecord, upgradeRecord } from "./secrets.ts";
 
 const PREFIX = "target:";
+
+function tooLarge(record: TargetRecord): Refusal | null {
+  const problem = targetSizeProblem(record);
+  return problem
+    ? { refused: { status: 400, code: "invalid_request", message: `${problem}.` } }
+    : null;
+}
 
 /**
  * The Config Durable Object: the targets, their secrets and breaker state. Every change bumps
@@ -35,7 +47,14 @@ export class ConfigStore extends DurableObject<RelayEnv> {
   }
 
   /** Creates a target; the secret (given or generated) is returned here and never again. */
-  async createTarget(input: CreateTargetInput): Promise<{ target: Target; secret: string }> {
+  async createTarget(
+    input: CreateTargetInput,
+  ): Promise<{ target: Target; secret: string } | Refusal> {
+    // Every shard holds every target: their number bounds what each snapshot push carries.
+    if (this.records().length >= LIMITS.targets) {
+      const message = `This relay already has ${LIMITS.targets} targets, the most it keeps; delete one first.`;
+      return { refused: { status: 409, code: "too_many_targets", message } };
+    }
     const now = new Date().toISOString();
     const { secret: given, ...fields } = input;
     const secret = given ?? generateSecret();
@@ -47,23 +66,30 @@ export class ConfigStore extends DurableObject<RelayEnv> {
       createdAt: now,
       updatedAt: now,
       secret,
-      previousSecret: null,
-      previousSecretExpiresAt: null,
+      previousSecrets: [],
       breaker: emptyBreaker(),
     };
+    const refusal = tooLarge(record);
+    if (refusal) return refusal;
     await this.save([record]);
     return { target: toPublicTarget(record), secret };
   }
 
-  async updateTarget(id: string, patch: UpdateTargetInput): Promise<Target | null> {
+  async updateTarget(
+    id: string,
+    patch: UpdateTargetInput,
+  ): Promise<{ target: Target } | Refusal | null> {
     const record = this.record(id);
     if (!record) return null;
     const { enabled, secret, ...rest } = patch;
     const next: TargetRecord = { ...record, ...rest, updatedAt: new Date().toISOString() };
+    // The size cap is on the result: a patch of one field can push the whole over it.
+    const refusal = tooLarge(next);
+    if (refusal) return refusal;
     if (secret !== undefined) {
+      // The operator names the one secret that signs: every overlap ends now.
       next.secret = secret;
-      next.previousSecret = null;
-      next.previousSecretExpiresAt = null;
+      next.previousSecrets = [];
     }
     if (enabled === true) {
       // Re-enabling clears a pause, a 410 and an open circuit alike: the operator says go.
@@ -77,37 +103,44 @@ export class ConfigStore extends DurableObject<RelayEnv> {
       next.stateReason = "Paused by an operator.";
     }
     await this.save([next]);
-    return toPublicTarget(next);
+    if (secret !== undefined) await this.armExpiryAlarm(Date.now());
+    return { target: toPublicTarget(next) };
   }
 
   async deleteTarget(id: string): Promise<boolean> {
     if (!this.record(id)) return false;
     this.ctx.storage.kv.delete(PREFIX + id);
     await this.bumpAndBroadcast();
+    await this.armExpiryAlarm(Date.now());
     return true;
   }
 
-  /** A new secret signs from now on; the old one also signs for ROTATION_OVERLAP_MS. */
-  async rotateSecret(
-    id: string,
-  ): Promise<{ secret: string; previousSecretExpiresAt: string } | null> {
+  /**
+   * A new secret signs from now on; the one it replaces also signs for ROTATION_OVERLAP_MS,
+   * as do the ones rotated out before it, each until its own overlap ends.
+   */
+  async rotateSecret(id: string): Promise<
+    | {
+        secret: string;
+        previousSecretExpiresAt: string;
+        previousSecrets: { expiresAt: string }[];
+      }
+    | Refusal
+    | null
+  > {
     const record = this.record(id);
     if (!record) return null;
     const now = Date.now();
     const secret = generateSecret();
-    const expires = now + ROTATION_OVERLAP_MS;
-    await this.save([
-      {
-        ...record,
-        secret,
-        previousSecret: record.secret,
-        previousSecretExpiresAt: expires,
-        updatedAt: new Date(now).toISOString(),
-      },
-    ]);
-    // Shards stop signing with the old secret once the overlap is over.
-    await this.ctx.storage.setAlarm(expires);
-    return { secret, previousSecretExpiresAt: new Date(expires).toISOString() };
+    const result = rotated(record, secret, now);
+    if ("refused" in result) return result;
+    await this.save([result.record]);
+    await this.armExpiryAlarm(now);
+    return {
+      secret,
+      previousSecretExpiresAt: new Date(result.expiresAt).toISOString(),
+      previousSecrets: toPublicTarget(result.record, now).previousSecrets,
+    };
   }
 
   /** What shards route and sign with; secrets included (RPC within the relay only). */
@@ -146,17 +179,36 @@ export class ConfigStore extends DurableObject<RelayEnv> {
     else for (const record of changed) this.ctx.storage.kv.put(PREFIX + record.id, record);
   }
 
-  /** A rotation overlap ended: push a snapshot without the old secret. */
+  /**
+   * A rotation overlap ended: forget the secrets whose time is up, push a snapshot without
+   * them, and wake again when the next one ends.
+   */
   override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const record of this.records()) {
+      const signing = signingRetired(record, now);
+      if (signing.length === record.previousSecrets.length) continue;
+      this.ctx.storage.kv.put(PREFIX + record.id, { ...record, previousSecrets: signing });
+    }
     await this.bumpAndBroadcast();
+    await this.armExpiryAlarm(now);
+  }
+
+  /** One alarm, at the earliest end of any overlap: shards sign with a secret until then. */
+  private async armExpiryAlarm(now: number): Promise<void> {
+    const next = nextExpiry(this.records(), now);
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
   }
 
   private records(): TargetRecord[] {
-    return Array.from(this.ctx.storage.kv.list<TargetRecord>({ prefix: PREFIX }), ([, r]) => r);
+    const stored = this.ctx.storage.kv.list<StoredTargetRecord>({ prefix: PREFIX });
+    return Array.from(stored, ([, r]) => upgradeRecord(r));
   }
 
   private record(id: string): TargetRecord | undefined {
-    return this.ctx.storage.kv.get<TargetRecord>(PREFIX + id);
+    const stored = this.ctx.storage.kv.get<StoredTargetRecord>(PREFIX + id);
+    return stored && upgradeRecord(stored);
   }
 
   private version(): number {

@@ -1,4 +1,23 @@
 import * as v from "valibot";
+import { MASK } from "./masking.ts";
+import { unreachableHost } from "./target-url.ts";
+
+/**
+ * Limits of targets. Every shard keeps all targets in one storage value (at most 2 MB on
+ * Cloudflare), so `targets` targets of `targetBytes` each, plus their secrets and state,
+ * must stay well below that.
+ */
+export const LIMITS = {
+  nameChars: 100,
+  urlChars: 2048,
+  filterEntries: 100,
+  filterEntryChars: 200,
+  headers: 20,
+  headerNameChars: 100,
+  headerValueChars: 1024,
+  targetBytes: 16 * 1024,
+  targets: 100,
+} as const;
 
 /** Headers a target may not set: the relay owns them, or fetch does. */
 const RESERVED_HEADERS = new Set([
@@ -14,6 +33,9 @@ const RESERVED_HEADERS = new Set([
   "connection",
 ]);
 
+/** A value sent back as the API shows it would overwrite the real one with the mask. */
+const MASKED_ECHO = `holds ${MASK}, the mask the API shows in place of configured values; send the real value, or leave the field out to keep it`;
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const SECRET = v.pipe(
@@ -27,32 +49,77 @@ const SECRET = v.pipe(
 const stringList = (what: string) =>
   v.pipe(
     v.array(
-      v.pipe(v.string(), v.trim(), v.minLength(1, `each ${what} must be a non-empty string`)),
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.minLength(1, `each ${what} must be a non-empty string`),
+        v.maxLength(
+          LIMITS.filterEntryChars,
+          `each ${what} is at most ${LIMITS.filterEntryChars} characters`,
+        ),
+      ),
     ),
-    v.maxLength(100, `at most 100 ${what}s`),
+    v.maxLength(LIMITS.filterEntries, `at most ${LIMITS.filterEntries} ${what}s`),
   );
 
 const HEADERS = v.pipe(
   v.record(
     v.pipe(
       v.string(),
+      v.maxLength(
+        LIMITS.headerNameChars,
+        `header names are at most ${LIMITS.headerNameChars} characters`,
+      ),
       v.regex(HEADER_NAME, "header names must be HTTP tokens"),
       v.check(
         (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
         "this header is set by the relay",
       ),
     ),
-    v.pipe(v.string(), v.maxLength(4096), v.regex(/^[^\r\n]*$/, "header values must be one line")),
+    v.pipe(
+      v.string(),
+      v.maxLength(
+        LIMITS.headerValueChars,
+        `header values are at most ${LIMITS.headerValueChars} characters`,
+      ),
+      // What fetch sends as a header value: anything else would fail every delivery.
+      v.regex(/^[\t\x20-\x7e\x80-\xff]*$/, "header values must be one line of printable text"),
+      v.check((value) => value !== MASK, MASKED_ECHO),
+    ),
   ),
-  v.check((h) => Object.keys(h).length <= 20, "at most 20 headers"),
+  v.check((h) => Object.keys(h).length <= LIMITS.headers, `at most ${LIMITS.headers} headers`),
+);
+
+/**
+ * No trimming: the URL parser would silently drop tabs and newlines inside a URL and accept
+ * `https:host` without `//`, so what is stored could differ from what the operator meant.
+ */
+const URL_FIELD = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.urlChars, `must be at most ${LIMITS.urlChars} characters`),
+  v.regex(
+    /^[^\s\p{Cc}\p{Cf}\p{Z}\\]*$/u,
+    "must not contain whitespace, control characters or backslashes",
+  ),
+  v.regex(/^[a-z][a-z0-9+.-]*:\/\//i, "must start with a scheme followed by // (https://…)"),
+  v.check((url) => !url.includes(MASK), MASKED_ECHO),
+  v.url("must be an absolute URL"),
 );
 
 const fields = {
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, "a name is required"), v.maxLength(100)),
-  url: v.pipe(v.string(), v.trim(), v.url("must be an absolute URL"), v.maxLength(2048)),
+  name: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, "a name is required"),
+    v.maxLength(LIMITS.nameChars, `at most ${LIMITS.nameChars} characters`),
+  ),
+  url: URL_FIELD,
   secret: SECRET,
   eventTypes: stringList("event type"),
-  directions: v.array(v.picklist(["in", "out"], 'directions are "in" or "out"')),
+  directions: v.pipe(
+    v.array(v.picklist(["in", "out"], 'directions are "in" or "out"')),
+    v.maxLength(2, "at most 2 directions"),
+  ),
   owners: stringList("owner"),
   applicationIds: stringList("application id"),
   headers: HEADERS,
@@ -95,7 +162,8 @@ export type UpdateTargetInput = v.InferOutput<typeof UpdateTargetSchema>;
 
 /**
  * Target URLs: https only unless `ALLOW_HTTP_TARGETS`; no credentials in the URL (they would
- * show in the API); returns an error sentence or null.
+ * show in the API); in production no host the relay can never reach. Returns an error
+ * sentence or null.
  */
 export function targetUrlProblem(url: string, allowHttp: boolean): string | null {
   const parsed = new URL(url);
@@ -107,5 +175,50 @@ export function targetUrlProblem(url: string, allowHttp: boolean): string | null
   if (parsed.username || parsed.password) {
     return "url must not contain credentials; use headers instead";
   }
-  return null;
+  // Development relays run next to their receivers, so local addresses are what they need.
+  if (allowHttp) return null;
+  const kind = unreachableHost(parsed.hostname);
+  if (kind === null) return null;
+  return (
+    `url host ${parsed.hostname} is ${kind}, which the relay cannot reach from Cloudflare's ` +
+    "network; expose the receiver through a tunnel with a public https URL (for example " +
+    "cloudflared or ngrok), or set ALLOW_HTTP_TARGETS=true in local development"
+  );
+}
+
+const SIZED_KEYS = [
+  "name",
+  "url",
+  "eventTypes",
+  "directions",
+  "owners",
+  "applicationIds",
+  "headers",
+] as const satisfies readonly (keyof SizedFields)[];
+
+/** The stored fields that travel to every shard (and the name), as the size cap counts them. */
+export interface SizedFields {
+  name: string;
+  url: string;
+  eventTypes: string[];
+  directions: string[];
+  owners: string[];
+  applicationIds: string[];
+  headers: Record<string, string>;
+}
+
+/**
+ * The per-field caps alone still allow a target of hundreds of kilobytes, and every shard
+ * stores all targets in one value: this caps their sum. Returns an error sentence or null.
+ */
+export function targetSizeProblem(target: SizedFields): string | null {
+  const utf8 = new TextEncoder();
+  const sizes = SIZED_KEYS.map((k) => [k, utf8.encode(JSON.stringify(target[k])).length] as const);
+  const total = sizes.reduce((sum, [, n]) => sum + n, 0);
+  if (total <= LIMITS.targetBytes) return null;
+  const [largest, bytes] = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return (
+    `the target's name, url, filters and headers take ${total} bytes together, more than ` +
+    `the ${LIMITS.targetBytes} a target may use; ${largest} is the largest part (${bytes} bytes)`
+  );
 }

@@ -1,5 +1,7 @@
 /** Targets: where events are forwarded, their filters and their delivery state. */
 
+import { maskHeaders, maskUrl } from "./masking.ts";
+
 export type TargetState = "active" | "paused" | "circuit_open" | "disabled";
 
 /** Circuit-breaker bookkeeping, kept with the target in the Config object. */
@@ -56,20 +58,32 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _everyField: Same<keyof TargetFields, (typeof TARGET_FIELDS)[number]> = true;
 void _everyField;
 
+/** A rotated-out secret: it keeps signing until `expiresAt` (ms), so receivers can roll over. */
+export interface RetiredSecret {
+  secret: string;
+  expiresAt: number;
+}
+
 /** A target as stored, secrets included. Never leaves the relay. */
 export interface TargetRecord extends TargetFields {
   secret: string;
-  /** The secret before the last rotation; it keeps signing until `previousSecretExpiresAt`. */
-  previousSecret: string | null;
-  previousSecretExpiresAt: number | null;
+  /** Every rotated-out secret, newest first; expired ones may linger until the next alarm. */
+  previousSecrets: RetiredSecret[];
   breaker: BreakerState;
 }
 
-/** A target as the admin API shows it: no secrets, sensitive header values masked. */
+/** A target as the admin API shows it: no secrets, header and query values masked. */
 export interface Target extends TargetFields {
-  /** Until when the previous secret still signs, after a rotation (ISO-8601), else null. */
+  /** Until when the last rotated-out secret still signs (ISO-8601), else null. */
   previousSecretExpiresAt: string | null;
+  /** Each rotated-out secret still signing, newest first: when it stops (never its value). */
+  previousSecrets: { expiresAt: string }[];
   circuit: { consecutiveFailures: number; failingSince: string | null; probeAt: string | null };
+}
+
+/** Why the Config object refused a change; the route answers with it. */
+export interface Refusal {
+  refused: { status: 400 | 409; code: string; message: string };
 }
 
 /** The fields only the API shows; a shard needs the rest of them to route and send. */
@@ -113,23 +127,23 @@ function oneOf(filter: readonly string[], value: string | null): boolean {
   return filter.length === 0 || (value !== null && filter.includes(value));
 }
 
-const SENSITIVE_HEADER = /authorization|cookie|token|secret|key|signature|password/i;
+/** The rotated-out secrets still signing at `now`, the latest to expire first. */
+export function signingRetired(record: TargetRecord, now: number): RetiredSecret[] {
+  return record.previousSecrets
+    .filter((s) => s.expiresAt > now)
+    .sort((a, b) => b.expiresAt - a.expiresAt);
+}
 
 /** The API view of a record. */
 export function toPublicTarget(record: TargetRecord, now = Date.now()): Target {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.headers)) {
-    headers[name] = SENSITIVE_HEADER.test(name) ? "********" : value;
-  }
-  const overlap =
-    record.previousSecretExpiresAt !== null && record.previousSecretExpiresAt > now
-      ? new Date(record.previousSecretExpiresAt).toISOString()
-      : null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const retired = signingRetired(record, now);
   return {
     ...pick(record, TARGET_FIELDS),
-    headers,
-    previousSecretExpiresAt: overlap,
+    url: maskUrl(record.url),
+    headers: maskHeaders(record.headers),
+    previousSecretExpiresAt: iso(retired[0]?.expiresAt ?? null),
+    previousSecrets: retired.map((s) => ({ expiresAt: new Date(s.expiresAt).toISOString() })),
     circuit: {
       consecutiveFailures: record.breaker.consecutiveFailures,
       failingSince: iso(record.breaker.failingSince),
@@ -140,10 +154,7 @@ export function toPublicTarget(record: TargetRecord, now = Date.now()): Target {
 
 /** The shard view of a record. */
 export function toDeliveryTarget(record: TargetRecord, now = Date.now()): DeliveryTarget {
-  const secrets = [record.secret];
-  if (record.previousSecret && (record.previousSecretExpiresAt ?? 0) > now) {
-    secrets.push(record.previousSecret);
-  }
+  const secrets = [record.secret, ...signingRetired(record, now).map((s) => s.secret)];
   return { ...pick(record, DELIVERY_FIELDS), secrets, probeAt: record.breaker.probeAt };
 }
 
