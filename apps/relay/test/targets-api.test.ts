@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app.ts";
-import { api, relayEnv, useRelayTestState } from "./helpers.ts";
+import { api, relayEnv, relayFetch, useRelayTestState } from "./helpers.ts";
 
 interface TargetView {
   id: string;
@@ -196,5 +196,20 @@ describe("targets API", () => {
     expect(rotated.previousSecretExpiresAt).toBe("2030-01-02T00:00:00.000Z");
     const view = JSON.stringify(await api(`/api/targets/${target.id}`));
     expect(view).not.toContain(rotated.secret.slice(6));
+  });
+});
+
+describe("admin request bodies", () => {
+  useRelayTestState();
+
+  it("are refused past 1 MiB with 413, before parsing", async () => {
+    const res = await relayFetch("/api/targets", {
+      method: "POST",
+      headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(1_100_000), url: "https://example.com/hook" }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
+    expect(await api<{ targets: unknown[] }>("/api/targets")).toEqual({ targets: [] });
   });
 });

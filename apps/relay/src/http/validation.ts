@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { readBodyLimited } from "./body.ts";
 import { HttpError } from "./errors.ts";
 
 /**
@@ -19,9 +20,15 @@ export function parseOr400<S extends v.GenericSchema>(
   throw new HttpError(400, code, `${parts.join("; ")}.`);
 }
 
-/** Parses a JSON request body, answering 400 invalid_json when it is not JSON. */
+/** The largest admin request body; a valid one (a target) is a few KiB. */
+export const MAX_ADMIN_BODY_BYTES = 1_048_576;
+
+/**
+ * Parses a JSON request body, answering 413 past MAX_ADMIN_BODY_BYTES and 400 invalid_json
+ * when it is not JSON.
+ */
 export async function jsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
+  const text = await readBodyLimited(request, MAX_ADMIN_BODY_BYTES);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
