@@ -8,6 +8,7 @@ import { callbacks } from "./routes/callbacks.ts";
 import { deliveries } from "./routes/deliveries.ts";
 import { events } from "./routes/events.ts";
 import { media } from "./routes/media.ts";
+import { settings } from "./routes/settings.ts";
 import { renderMetrics, stats } from "./routes/stats.ts";
 import { targets } from "./routes/targets.ts";
 import { tailListenerJoined } from "./tail/tail-hub.ts";
@@ -39,6 +40,7 @@ app.route("/api/events", events);
 app.route("/api/targets", targets);
 app.route("/api/deliveries", deliveries);
 app.route("/api/stats", stats);
+app.route("/api/settings", settings);
 
 app.use("/metrics", adminAuth());
 app.get("/metrics", async (c) =>

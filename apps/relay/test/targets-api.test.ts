@@ -213,3 +213,39 @@ describe("admin request bodies", () => {
     expect(await api<{ targets: unknown[] }>("/api/targets")).toEqual({ targets: [] });
   });
 });
+
+describe("GET /api/settings", () => {
+  useRelayTestState();
+
+  it("shows the settings in force, secrets only as set or unset", async () => {
+    const { settings } = await api<{ settings: Record<string, unknown> }>("/api/settings");
+    expect(settings).toEqual({
+      SHARD_COUNT: 4,
+      RETENTION_HOURS: 48,
+      MAX_BODY_BYTES: 65536,
+      MEDIA_MODE: "passthrough",
+      MEDIA_ARCHIVE: "off",
+      ALLOW_HTTP_TARGETS: false,
+      RETRY_BASE_MS: 5000,
+      PUBLIC_URL: null,
+      MEDIA_ACCOUNT_IDS: null,
+      CALLBACK_USERNAME: "set",
+      CALLBACK_PASSWORD: "set",
+      CALLBACK_CREDENTIALS: { pairs: 3 },
+      ADMIN_TOKEN: "set",
+      MEDIA_SIGNING_KEY: { keys: 1 },
+      BANDWIDTH_API_USERNAME: "set",
+      BANDWIDTH_API_PASSWORD: "set",
+      MEDIA_BUCKET: "bound",
+    });
+    const text = JSON.stringify(settings);
+    for (const secret of [
+      "test-callback-password",
+      "test-admin-token",
+      "test-media-key-1",
+      "bw-api",
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});

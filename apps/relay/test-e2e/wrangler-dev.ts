@@ -1,0 +1,105 @@
+/**
+ * Starts the relay under a real `wrangler dev` for end-to-end tests: the repository's own
+ * wrangler.jsonc, copied into a scratch folder beside a `.dev.vars` the test writes, so the
+ * settings reach the Worker exactly the way a developer's do. Everything it starts is killed
+ * by `stop()`, and on process exit.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface WranglerDev {
+  url: string;
+  stop(): Promise<void>;
+  logs(): string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** wrangler.jsonc without its comment lines, `main` made absolute. */
+function configFor(dir: string): string {
+  const text = readFileSync(join(appDir, "wrangler.jsonc"), "utf8")
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n");
+  const config = JSON.parse(text) as Record<string, unknown>;
+  delete config.$schema;
+  config.main = join(appDir, String(config.main));
+  const path = join(dir, "wrangler.json");
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** `vars` become the `.dev.vars` file, one `NAME="value"` per line (newlines as \n). */
+export async function startWranglerDev(vars: Record<string, string>): Promise<WranglerDev> {
+  const dir = mkdtempSync(join(tmpdir(), "bw-relay-e2e-"));
+  const config = configFor(dir);
+  writeFileSync(
+    join(dir, ".dev.vars"),
+    Object.entries(vars)
+      .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+      .join("\n"),
+  );
+  const [port, inspector] = [await freePort(), await freePort()];
+  let output = "";
+  const child: ChildProcess = spawn(
+    join(appDir, "node_modules", ".bin", "wrangler"),
+    ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port)]
+      .concat(["--inspector-port", String(inspector), "--persist-to", join(dir, "state")])
+      .concat(["--log-level", "warn"]),
+    {
+      cwd: dir,
+      detached: true,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const kill = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", kill);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    kill();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop, logs: () => output };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not answer /healthz within 90 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
