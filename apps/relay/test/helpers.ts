@@ -124,3 +124,12 @@ export function status(
     },
   };
 }
+
+/** A target's filters and headers when none are set, as stored and as the API shows them. */
+export const NO_FILTERS = {
+  eventTypes: [],
+  directions: [],
+  owners: [],
+  applicationIds: [],
+  headers: {},
+} as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app.ts";
-import { api, relayEnv, relayFetch, useRelayTestState } from "./helpers.ts";
+import { api, NO_FILTERS, relayEnv, relayFetch, useRelayTestState } from "./helpers.ts";
 
 interface TargetView {
   id: string;
@@ -33,11 +33,7 @@ describe("targets API", () => {
       id: expect.stringMatching(/^tgt_/),
       name: "crm",
       url: "https://crm.example.com/bandwidth",
-      eventTypes: [],
-      directions: [],
-      owners: [],
-      applicationIds: [],
-      headers: {},
+      ...NO_FILTERS,
       enabled: true,
       state: "active",
       stateReason: null,

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { MASK } from "./masking.ts";
+import { CONFIGURED_FIELDS, type TargetRecord } from "./model.ts";
 import { unreachableHost } from "./target-url.ts";
 
 /**
@@ -186,26 +187,8 @@ export function targetUrlProblem(url: string, allowHttp: boolean): string | null
   );
 }
 
-const SIZED_KEYS = [
-  "name",
-  "url",
-  "eventTypes",
-  "directions",
-  "owners",
-  "applicationIds",
-  "headers",
-] as const satisfies readonly (keyof SizedFields)[];
-
-/** The stored fields that travel to every shard (and the name), as the size cap counts them. */
-export interface SizedFields {
-  name: string;
-  url: string;
-  eventTypes: string[];
-  directions: string[];
-  owners: string[];
-  applicationIds: string[];
-  headers: Record<string, string>;
-}
+/** The stored fields the size cap counts: what travels to every shard, and the name. */
+export type SizedFields = Pick<TargetRecord, (typeof CONFIGURED_FIELDS)[number]>;
 
 /**
  * The per-field caps alone still allow a target of hundreds of kilobytes, and every shard
@@ -213,7 +196,9 @@ export interface SizedFields {
  */
 export function targetSizeProblem(target: SizedFields): string | null {
   const utf8 = new TextEncoder();
-  const sizes = SIZED_KEYS.map((k) => [k, utf8.encode(JSON.stringify(target[k])).length] as const);
+  const sizes = CONFIGURED_FIELDS.map(
+    (k) => [k, utf8.encode(JSON.stringify(target[k])).length] as const,
+  );
   const total = sizes.reduce((sum, [, n]) => sum + n, 0);
   if (total <= LIMITS.targetBytes) return null;
   const [largest, bytes] = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));

@@ -16,9 +16,8 @@ export interface BreakerState {
   lastError: string | null;
 }
 
-/** What a target is, as both the store and the API see it: the one list of its fields. */
-const TARGET_FIELDS = [
-  "id",
+/** The fields an operator sets that travel to every shard (and the name). */
+export const CONFIGURED_FIELDS = [
   "name",
   "url",
   "eventTypes",
@@ -26,6 +25,12 @@ const TARGET_FIELDS = [
   "owners",
   "applicationIds",
   "headers",
+] as const;
+
+/** What a target is, as both the store and the API see it: the one list of its fields. */
+const TARGET_FIELDS = [
+  "id",
+  ...CONFIGURED_FIELDS,
   "enabled",
   "state",
   "stateReason",
