@@ -7,9 +7,10 @@
  */
 import { createServer, type Server } from "node:http";
 import { callbackBodies, now, type PacedResult, runPaced } from "./lib/load.ts";
-import { appDir, assertPortFree, onExit, startWrangler } from "./lib/processes.ts";
-import { percentile, printTable, round, slope } from "./lib/report.ts";
-import { ADMIN_HEADERS, BASIC_AUTH, RELAY_VARS } from "./settings.ts";
+import { appDir, listenOnLoopback, startWrangler } from "./lib/processes.ts";
+import { createTarget, fetchStats } from "./lib/relay-api.ts";
+import { type Percentiles, percentiles, printTable, round, slope } from "./lib/report.ts";
+import { BASIC_AUTH, RELAY_VARS } from "./settings.ts";
 
 const RECEIVER_PORT = 8793;
 
@@ -49,24 +50,6 @@ export interface DeliveryResult {
   problems: string[];
 }
 
-type Percentiles = {
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-};
-
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const r = (v: number | null) => round(v, 1);
-  return {
-    p50: r(percentile(sorted, 50)),
-    p90: r(percentile(sorted, 90)),
-    p99: r(percentile(sorted, 99)),
-    max: r(sorted.at(-1) ?? null),
-  };
-}
-
 interface Arrival {
   first: number;
   count: number;
@@ -82,21 +65,15 @@ function startReceiver(arrivals: Map<string, Arrival>): Promise<Server> {
     req.resume();
     req.on("end", () => res.writeHead(204).end());
   });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(RECEIVER_PORT, "127.0.0.1", () => resolve(server));
-  });
+  return listenOnLoopback(server, RECEIVER_PORT);
 }
 
 export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryResult> {
   console.log(
     `\n== delivery: ${opts.rate} callbacks/s for ${opts.durationSec} s, forwarded to a local receiver ==`,
   );
-  await assertPortFree(RECEIVER_PORT);
   const arrivals = new Map<string, Arrival>();
   const receiver = await startReceiver(arrivals);
-  onExit(() => receiver.close());
   const relay = await startWrangler({
     name: "relay-delivery",
     cwd: appDir,
@@ -116,31 +93,16 @@ export async function runDeliveryBench(opts: DeliveryOptions): Promise<DeliveryR
       rate: opts.rate,
       nextBody: callbackBodies(`${prefix}w`),
     });
-    const created = await fetch(`${relay.url}/api/targets`, {
-      method: "POST",
-      headers: ADMIN_HEADERS,
-      body: JSON.stringify({
-        name: "bench-receiver",
-        url: `http://127.0.0.1:${RECEIVER_PORT}/bandwidth`,
-      }),
+    const { id: targetId } = await createTarget(relay.url, {
+      name: "bench-receiver",
+      url: `http://127.0.0.1:${RECEIVER_PORT}/bandwidth`,
     });
-    if (created.status !== 201) {
-      throw new Error(`POST /api/targets answered ${created.status}: ${await created.text()}`);
-    }
-    const targetId = ((await created.json()) as { target: { id: string } }).target.id;
-
     const pendingNow = async (): Promise<{ pending: number | null; stats: unknown }> => {
-      try {
-        const res = await fetch(`${relay.url}/api/stats`, {
-          headers: ADMIN_HEADERS,
-          signal: AbortSignal.timeout(5_000),
-        });
-        if (!res.ok) return { pending: null, stats: null };
-        const stats = (await res.json()) as { pending: number; targets: { id: string }[] };
-        return { pending: stats.pending, stats: stats.targets.find((t) => t.id === targetId) };
-      } catch {
-        return { pending: null, stats: null };
-      }
+      const stats = await fetchStats(relay.url);
+      return {
+        pending: stats?.pending ?? null,
+        stats: stats?.targets.find((t) => t.id === targetId) ?? null,
+      };
     };
 
     // Load, with `pending` sampled once a second until the drain ends.

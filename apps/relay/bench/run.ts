@@ -2,25 +2,23 @@
  * `pnpm bench`: the relay's benchmarks under `wrangler dev` on this machine (see README.md).
  *   1. accept throughput and latency against a minimal baseline Worker (bench/accept.ts);
  *   2. delivery throughput and accept-to-receipt lag under sustained load (bench/delivery.ts).
- * Knobs (environment): BENCH_ONLY=accept|delivery, BENCH_CONNECTIONS, BENCH_DURATION,
- * BENCH_WARMUP, BENCH_ROUNDS, BENCH_RATE, BENCH_DELIVERY_DURATION.
+ * Not in the default run: BENCH_ONLY=worst (`pnpm bench:worst`), hostile bodies one at a time
+ * (bench/worst-case.ts), written to bench/results/worst-case.json.
+ * Knobs (environment): BENCH_ONLY=accept|delivery|worst, BENCH_CONNECTIONS, BENCH_DURATION,
+ * BENCH_WARMUP, BENCH_ROUNDS, BENCH_RATE, BENCH_DELIVERY_DURATION, BENCH_WORST_SHAPES,
+ * BENCH_WORST_TIMEOUT, BENCH_WORST_GETS.
  * Writes bench/results/latest.json. Exits 1 when a run fails or the relay loses or rejects
  * events; a throughput ratio under the goal is reported, not an error.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { type AcceptResult, runAcceptBench } from "./accept.ts";
 import { type DeliveryResult, runDeliveryBench } from "./delivery.ts";
+import { envNumber } from "./lib/env.ts";
 import { appDir, benchDir, removeWorkDir, workDir } from "./lib/processes.ts";
-
-function num(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-}
+import { runWorstCaseBench } from "./worst-case.ts";
 
 function machine() {
   let cpu = cpus()[0]?.model ?? "unknown";
@@ -42,35 +40,64 @@ function machine() {
   };
 }
 
+/** Writes `results/<name>`; exits 1 (keeping the logs) when there are problems. */
+function finish(name: string, figures: object, problems: string[]): void {
+  mkdirSync(join(benchDir, "results"), { recursive: true });
+  const file = join(benchDir, "results", name);
+  writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+  // In the repo's JSON style, so `biome check .` stays clean whether or not it is committed.
+  spawnSync(
+    join(appDir, "..", "..", "node_modules", ".bin", "biome"),
+    ["format", "--write", file],
+    {
+      cwd: appDir,
+      stdio: "ignore",
+    },
+  );
+  console.log(`\nresults written to ${file}`);
+  if (problems.length > 0) {
+    console.error(`\nPROBLEMS:\n  ${problems.join("\n  ")}\nlogs kept in ${workDir}`);
+    process.exitCode = 1;
+  } else {
+    removeWorkDir();
+  }
+}
+
 async function main(): Promise<void> {
-  const only = process.env.BENCH_ONLY;
+  const only = process.env.BENCH_ONLY ?? "";
+  if (!["", "accept", "delivery", "worst"].includes(only))
+    throw new Error("BENCH_ONLY must be accept, delivery or worst");
   const env = machine();
   console.log(
     `bw-relay benchmarks: ${env.date}, ${env.nproc} CPUs (${env.cpu}), node ${env.node}, wrangler ${env.wrangler}`,
   );
+  if (only === "worst") {
+    const worst = await runWorstCaseBench({
+      shapes: (process.env.BENCH_WORST_SHAPES ?? "").split(",").filter((s) => s.trim() !== ""),
+      timeoutSec: envNumber("BENCH_WORST_TIMEOUT", 60),
+      maxGets: envNumber("BENCH_WORST_GETS", 100),
+    });
+    finish("worst-case.json", { environment: env, worst }, worst.problems);
+    return;
+  }
   let accept: AcceptResult | null = null;
   let delivery: DeliveryResult | null = null;
   if (only !== "delivery") {
     accept = await runAcceptBench({
-      connections: num("BENCH_CONNECTIONS", 16),
-      warmupSec: num("BENCH_WARMUP", 2),
-      durationSec: num("BENCH_DURATION", 8),
-      rounds: num("BENCH_ROUNDS", 3),
+      connections: envNumber("BENCH_CONNECTIONS", 16),
+      warmupSec: envNumber("BENCH_WARMUP", 2),
+      durationSec: envNumber("BENCH_DURATION", 8),
+      rounds: envNumber("BENCH_ROUNDS", 3),
     });
   }
   if (only !== "accept") {
     delivery = await runDeliveryBench({
-      rate: num("BENCH_RATE", 200),
-      durationSec: num("BENCH_DELIVERY_DURATION", 20),
-      connections: num("BENCH_CONNECTIONS", 16),
+      rate: envNumber("BENCH_RATE", 200),
+      durationSec: envNumber("BENCH_DELIVERY_DURATION", 20),
+      connections: envNumber("BENCH_CONNECTIONS", 16),
       drainCapSec: 60,
     });
   }
-
-  mkdirSync(join(benchDir, "results"), { recursive: true });
-  const file = join(benchDir, "results", "latest.json");
-  writeFileSync(file, `${JSON.stringify({ environment: env, accept, delivery }, null, 2)}\n`);
-  console.log(`\nresults written to ${file}`);
 
   const problems: string[] = [];
   if (accept) {
@@ -91,12 +118,7 @@ async function main(): Promise<void> {
       );
   }
   if (delivery) problems.push(...delivery.problems);
-  if (problems.length > 0) {
-    console.error(`\nPROBLEMS:\n  ${problems.join("\n  ")}\nlogs kept in ${workDir}`);
-    process.exitCode = 1;
-  } else {
-    removeWorkDir();
-  }
+  finish("latest.json", { environment: env, accept, delivery }, problems);
 }
 
 main().catch((err) => {

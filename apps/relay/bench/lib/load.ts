@@ -131,15 +131,27 @@ export interface PacedOptions {
   /** Keep-alive connections at most; a request due while all are busy waits for one. */
   connections: number;
   nextBody: () => string;
-  /** Every response, with the time it was due to be sent and the time it arrived. */
+  /** Every final response, with the time it was due to be sent and the time it arrived. */
   onResponse?: (status: number, body: string, sentAt: number, at: number) => void;
+  /**
+   * Retry like Bandwidth: a request that fails or is answered non-2xx is sent again, same body,
+   * after a short backoff (250 ms doubling to 2 s, jittered), until it gets a 2xx or until
+   * `retryForMs` after it was due. Without it, every request is sent once.
+   */
+  retryForMs?: number;
 }
 
 export interface PacedResult {
+  /** Requests (distinct bodies) sent. */
   sent: number;
+  /** Final outcomes: a 2xx, another status, or a connection error or timeout. */
   ok: number;
   non2xx: number;
   errors: number;
+  /** Attempts beyond the first (with `retryForMs`). */
+  retries: number;
+  /** Every failed attempt, by status code or error code (ECONNREFUSED, timeout...). */
+  attemptFailures: Record<string, number>;
   /** From the time each request was due (so queueing counts) to its response, ms. */
   latency: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
 }
@@ -159,12 +171,38 @@ export async function runPaced(opts: PacedOptions): Promise<PacedResult> {
     ok: 0,
     non2xx: 0,
     errors: 0,
+    retries: 0,
+    attemptFailures: {},
     latency: { p50: null, p90: null, p99: null, max: null },
   };
   const inFlight = new Set<Promise<void>>();
-  const send = (dueAt: number) => {
-    const body = opts.nextBody();
-    const done = new Promise<void>((resolve) => {
+  const attempt = (body: string, dueAt: number, n: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (status: number | null, failure: string, text: string) => {
+        if (settled) return;
+        settled = true;
+        const at = now();
+        const ok = status !== null && status >= 200 && status < 300;
+        if (!ok) result.attemptFailures[failure] = (result.attemptFailures[failure] ?? 0) + 1;
+        if (!ok && opts.retryForMs !== undefined && at - dueAt < opts.retryForMs) {
+          result.retries += 1;
+          const wait = Math.min(2_000, 250 * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
+          setTimeout(() => attempt(body, dueAt, n + 1).then(resolve), wait);
+          return;
+        }
+        if (status === null) {
+          result.errors += 1;
+        } else {
+          latencies.push(at - dueAt);
+          if (ok) result.ok += 1;
+          else result.non2xx += 1;
+          opts.onResponse?.(status, text, dueAt, at);
+        }
+        resolve();
+      };
+      const fail = (err: Error) =>
+        settle(null, (err as NodeJS.ErrnoException).code ?? err.message, "");
       const req = request(
         target,
         {
@@ -176,24 +214,19 @@ export async function runPaced(opts: PacedOptions): Promise<PacedResult> {
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", fail);
           res.on("end", () => {
-            const at = now();
             const status = res.statusCode ?? 0;
-            latencies.push(at - dueAt);
-            if (status >= 200 && status < 300) result.ok += 1;
-            else result.non2xx += 1;
-            opts.onResponse?.(status, Buffer.concat(chunks).toString("utf8"), dueAt, at);
-            resolve();
+            settle(status, String(status), Buffer.concat(chunks).toString("utf8"));
           });
         },
       );
       req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", () => {
-        result.errors += 1;
-        resolve();
-      });
+      req.on("error", fail);
       req.end(body);
     });
+  const send = (dueAt: number) => {
+    const done = attempt(opts.nextBody(), dueAt, 1);
     inFlight.add(done);
     done.then(() => inFlight.delete(done));
     result.sent += 1;

@@ -1,10 +1,19 @@
 /**
- * Child processes of a benchmark run: `wrangler dev` instances (relay and baseline) on fixed
- * loopback ports, each in its own process group with its own state directory and log file.
+ * Child processes of a benchmark or chaos run: `wrangler dev` instances (relay and baseline) on
+ * fixed loopback ports, each in its own process group with its own state directory and log file.
  * Everything started here is killed when the run ends, fails or is interrupted.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import type { Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,6 +28,8 @@ export const workDir = mkdtempSync(join(tmpdir(), "bw-relay-bench-"));
 
 /** Without internet, wrangler dev logs that it cannot fetch `Request.cf`; harmless. */
 const STARTUP_NOISE = /Request\.cf|workers\.cloudflare\.com/;
+/** wrangler colours its error lines; the reports print them as plain text. */
+const ANSI_COLOURS = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
 const groups = new Set<ChildProcess>();
 const cleanups = new Set<() => void>();
@@ -44,7 +55,7 @@ function killAll(): void {
 process.on("exit", killAll);
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
-    console.error(`\n${signal}: stopping the benchmark's processes`);
+    console.error(`\n${signal}: stopping the processes of this run`);
     killAll();
     process.exit(130);
   });
@@ -63,7 +74,7 @@ export async function assertPortFree(port: number): Promise<void> {
       reject(
         new Error(
           err.code === "EADDRINUSE"
-            ? `port ${port} on 127.0.0.1 is busy; the benchmark needs ports 8790-8796 ` +
+            ? `port ${port} on 127.0.0.1 is busy; this run needs it ` +
                 `(stop what uses it: \`ss -ltnp 'sport = :${port}'\`)`
             : `cannot bind 127.0.0.1:${port}: ${err.message}`,
         ),
@@ -71,6 +82,37 @@ export async function assertPortFree(port: number): Promise<void> {
     );
     server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
   });
+}
+
+/**
+ * Starts a local HTTP server (receiver, target) on 127.0.0.1:`port`, after checking the port is
+ * free; it is closed, with its open connections, when the run exits.
+ */
+export async function listenOnLoopback(server: Server, port: number): Promise<Server> {
+  await assertPortFree(port);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  onExit(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return server;
+}
+
+/** Waits until `port` can be bound (a killed process's sockets close as it is torn down). */
+export async function waitPortFree(port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertPortFree(port);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export interface Wrangler {
@@ -84,6 +126,8 @@ export interface Wrangler {
   /** Log lines that report an error or a 5xx answer (wrangler's start-up noise left out). */
   errorLines(): string[];
   stop(): Promise<void>;
+  /** SIGKILL of the whole process group (wrangler and workerd), as a crash would; waits for it. */
+  kill(): Promise<void>;
 }
 
 export interface WranglerOptions {
@@ -95,13 +139,19 @@ export interface WranglerOptions {
   inspectorPort: number;
   /** Vars and secrets, written to a temporary env file (`--env-file`); .dev.vars is not read. */
   vars?: Record<string, string>;
+  /**
+   * Serve the bundle a previous start with the same `name` built, instead of bundling again:
+   * a restart on the same state then runs the same code, whatever was edited meanwhile.
+   */
+  reuseBundle?: boolean;
 }
 
 /**
  * Starts `wrangler dev` with fresh state and waits until `GET /healthz` answers 200.
  * The Worker is bundled once first (`wrangler deploy --dry-run --outdir`) and served with
- * `--no-bundle`: wrangler dev watches the sources it bundles and reloads the Worker when they
- * change, failing the requests in flight with 503, and the sources may be edited meanwhile.
+ * `--no-bundle`, with a copy of wrangler.jsonc: wrangler dev watches the sources it bundles and
+ * its config, and reloads the Worker when they change, failing the requests in flight with 503,
+ * and the sources and the config may be edited meanwhile.
  */
 export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
   await assertPortFree(opts.port);
@@ -119,22 +169,30 @@ export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
   // wrangler also reads vars and secrets from the environment: pass ours only through the file.
   for (const key of Object.keys(opts.vars ?? {})) delete env[key];
   const out = openSync(logFile, "a");
-  const build = spawnSync(wranglerBin, ["deploy", "--dry-run", "--outdir", buildDir], {
-    cwd: opts.cwd,
-    env,
-    stdio: ["ignore", out, out],
-  });
+  const reuse = opts.reuseBundle === true && existsSync(join(buildDir, "index.js"));
+  const build = reuse
+    ? { status: 0 }
+    : spawnSync(wranglerBin, ["deploy", "--dry-run", "--outdir", buildDir], {
+        cwd: opts.cwd,
+        env,
+        stdio: ["ignore", out, out],
+      });
   if (build.status !== 0) {
     throw new Error(
       `${opts.name}: wrangler could not bundle the Worker:\n${readFileSync(logFile, "utf8")}`,
     );
   }
+  // wrangler dev also reloads when its config file changes: serve a copy taken with the bundle.
+  // (Relative paths in it would resolve from the build folder; `main` is the only one, and the
+  // bundle given on the command line replaces it.)
+  const config = join(buildDir, "wrangler.jsonc");
+  if (!reuse) copyFileSync(join(opts.cwd, "wrangler.jsonc"), config);
   const args = [
     "dev",
     join(buildDir, "index.js"),
     "--no-bundle",
     "--config",
-    join(opts.cwd, "wrangler.jsonc"),
+    config,
     "--ip",
     "127.0.0.1",
     "--port",
@@ -173,6 +231,7 @@ export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
     errorLines: () =>
       readFileSync(logFile, "utf8")
         .split("\n")
+        .map((l) => l.replace(ANSI_COLOURS, ""))
         .filter((l) => /error|exception|uncaught|✘| 5\d\d /i.test(l) && !STARTUP_NOISE.test(l)),
     async stop() {
       if (exited !== null || !child.pid) return;
@@ -190,6 +249,18 @@ export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
       }, 5_000);
       await exit;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (exited !== null || !child.pid) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        return;
+      }
+      await exit;
+      // wrangler is gone; its workerd processes may still hold the ports for a moment.
+      await waitPortFree(opts.port);
+      await waitPortFree(opts.inspectorPort);
     },
   };
 

@@ -7,6 +7,25 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
 }
 
+export type Percentiles = {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+};
+
+/** p50, p90, p99 and max of unsorted values, rounded to 0.1; nulls when empty. */
+export function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = (v: number | null) => round(v, 1);
+  return {
+    p50: r(percentile(sorted, 50)),
+    p90: r(percentile(sorted, 90)),
+    p99: r(percentile(sorted, 99)),
+    max: r(sorted.at(-1) ?? null),
+  };
+}
+
 export function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
