@@ -1,6 +1,6 @@
 import {
   type EventIssue,
-  eventId,
+  eventIdSync,
   isBandwidthMediaUrl,
   jsonText,
   normalize,
@@ -12,10 +12,12 @@ import { type IngestRecord, SAME_AS_NORMALIZED } from "./shard/types.ts";
 
 /**
  * The most one event may take in its shard row (raw + normalized + issues, UTF-8 bytes).
- * SQLite rows in a Durable Object hold at most 2 MB; what is larger is quarantined and its
- * raw form kept as a truncated excerpt, so a stored event always fits.
+ * SQLite rows in a deployed Durable Object hold at most 2 MB (`wrangler dev` allows more, so
+ * only this budget keeps local and deployed alike). A raw form that does not fit beside its
+ * normalized one is kept as an excerpt; an event whose normalized form alone does not fit is
+ * quarantined (it could not be stored to forward).
  */
-export const MAX_STORED_EVENT_BYTES = 1_000_000;
+export const MAX_STORED_EVENT_BYTES = 1_500_000;
 /** How much of an oversized event's JSON text is kept. */
 export const OVERSIZED_EXCERPT_CHARS = 64 * 1024;
 
@@ -24,11 +26,11 @@ export const OVERSIZED_EXCERPT_CHARS = 64 * 1024;
  * new types) normalized; anything else quarantined with its issues. Never throws on input,
  * and takes time linear in the event's size whatever its shape.
  */
-export async function toIngestRecord(
+export function toIngestRecord(
   raw: unknown,
   rewriteMediaUrl?: (url: string) => string,
   archiveMedia = false,
-): Promise<IngestRecord> {
+): IngestRecord {
   const result = normalize(raw, rewriteMediaUrl ? { rewriteMediaUrl } : undefined);
   if (!result.success) return quarantine(raw, result.issues, result.issueCount);
   const event = result.event;
@@ -36,17 +38,19 @@ export async function toIngestRecord(
   // normalize refuses deep nesting, so the runtime's (faster) serializer is safe here.
   const rawJson = JSON.stringify(raw);
   const normalizedJson = JSON.stringify(event);
-  const storedRaw = rawJson === normalizedJson ? SAME_AS_NORMALIZED : rawJson;
-  const size = utf8Bytes(normalizedJson) + utf8Bytes(storedRaw);
-  if (size > MAX_STORED_EVENT_BYTES) {
+  const normalizedBytes = utf8Bytes(normalizedJson);
+  if (normalizedBytes > MAX_STORED_EVENT_BYTES) {
     const issue = {
       path: "",
-      message: `the event takes ${size} bytes once stored; at most ${MAX_STORED_EVENT_BYTES} fit`,
+      message: `the event takes ${normalizedBytes} bytes normalized; at most ${MAX_STORED_EVENT_BYTES} can be stored`,
     };
     return quarantine(raw, [issue], 1, rawJson);
   }
+  let storedRaw = rawJson === normalizedJson ? SAME_AS_NORMALIZED : rawJson;
+  if (normalizedBytes + utf8Bytes(storedRaw) > MAX_STORED_EVENT_BYTES)
+    storedRaw = oversized(rawJson);
   const record: IngestRecord = {
-    id: await eventId(event),
+    id: eventIdSync(event),
     type: event.type,
     messageId: message.id,
     direction: stringOrNull(message.direction),
@@ -60,12 +64,42 @@ export async function toIngestRecord(
   if (archiveMedia && message.direction === "in") {
     const urls = mediaUrlsOf(raw).filter(isBandwidthMediaUrl);
     if (urls.length > 0) {
-      record.archiveMedia = await Promise.all(
-        urls.map(async (url) => ({ url, key: await archiveKeyFor(url) })),
-      );
+      record.archiveMedia = urls.map((url) => ({ url, key: archiveKeyFor(url) }));
     }
   }
   return record;
+}
+
+/**
+ * The records of a request's events. Small flat values (`0`, `"x"`, `{}`, `[1,2]`: never a
+ * valid event, which holds a message object) are prepared once per distinct value: a 1 MiB body
+ * can hold half a million of them, and each would otherwise be validated, serialized and
+ * hashed on its own.
+ */
+export function toIngestRecords(
+  events: readonly unknown[],
+  prepare: (event: unknown) => IngestRecord,
+): IngestRecord[] {
+  const prepared = new Map<string, IngestRecord>();
+  return events.map((event) => {
+    const key = smallFlatKey(event);
+    if (key === null) return prepare(event);
+    let record = prepared.get(key);
+    if (!record) {
+      record = prepare(event);
+      prepared.set(key, record);
+    }
+    return record;
+  });
+}
+
+/** A key for a primitive, or an array or object of at most 8 primitives; else null. */
+function smallFlatKey(value: unknown): string | null {
+  if (typeof value !== "object" || value === null) return `${typeof value}:${String(value)}`;
+  const values = Object.values(value);
+  if (values.length > 8) return null;
+  for (const item of values) if (typeof item === "object" && item !== null) return null;
+  return `json:${JSON.stringify(value)}`;
 }
 
 /**
@@ -73,18 +107,18 @@ export async function toIngestRecord(
  * corrected resend), with the first issues and their count, and its raw JSON (written without
  * recursion: it may nest arbitrarily deep) or, when that is too large, an excerpt of it.
  */
-async function quarantine(
+function quarantine(
   raw: unknown,
   issues: EventIssue[],
   issueCount: number,
   rawJson = jsonText(raw),
-): Promise<IngestRecord> {
+): IngestRecord {
   const object = isObject(raw) ? raw : {};
   const message = isObject(object.message) ? object.message : {};
   const storedIssues = JSON.stringify({ issues, count: issueCount });
   const fits = utf8Bytes(rawJson) + utf8Bytes(storedIssues) <= MAX_STORED_EVENT_BYTES;
   return {
-    id: await rawEventId(raw),
+    id: rawEventId(raw),
     type: stringOrNull(object.type),
     messageId: stringOrNull(message.id),
     direction: stringOrNull(message.direction),

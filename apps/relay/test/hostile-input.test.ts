@@ -137,22 +137,34 @@ describe("an event too large for a row", () => {
     return { ...event, message: { ...event.message, to: "+15550001111", text: "x".repeat(chars) } };
   };
 
-  it("is quarantined when raw and normalized together pass the budget; raw kept whole", async () => {
-    const raw = huge("m-big", 600_000);
-    const record = await toIngestRecord(raw);
+  it("is accepted when only its normalized form fits; the raw form is kept as an excerpt", async () => {
+    const raw = huge("m-big", 900_000);
+    const record = toIngestRecord(raw);
+    expect(record.issues).toBeNull();
+    expect(JSON.parse(record.normalized ?? "").message.to).toEqual(["+15550001111"]);
+    const kept = JSON.parse(record.raw);
+    expect(kept.truncated.bytes).toBe(JSON.stringify(raw).length);
+    expect(kept.truncated.start).toBe(JSON.stringify(raw).slice(0, OVERSIZED_EXCERPT_CHARS));
+    expect(await shardOf("m-big").ingest([record])).toMatchObject({ accepted: 1 });
+    const { event } = await detailOf(record.id);
+    expect(event.raw).toEqual(kept);
+    expect(event.normalized.message.text).toHaveLength(900_000);
+  });
+
+  it("is quarantined when even its normalized form does not fit", async () => {
+    const raw = huge("m-too-big", MAX_STORED_EVENT_BYTES);
+    const record = toIngestRecord(raw);
     expect(record.normalized).toBeNull();
     expect(JSON.parse(record.issues ?? "")).toEqual({
-      issues: [{ path: "", message: expect.stringMatching(/at most 1000000 fit$/) }],
+      issues: [{ path: "", message: expect.stringMatching(/at most 1500000 can be stored$/) }],
       count: 1,
     });
-    expect(record.raw).toBe(JSON.stringify(raw));
-    expect(await shardOf("m-big").ingest([record])).toMatchObject({ quarantined: 1 });
-    expect((await detailOf(record.id)).event.raw).toEqual(raw);
   });
 
   it("keeps only an excerpt of a raw form that alone passes the budget", async () => {
     const raw = huge("m-huger", MAX_STORED_EVENT_BYTES + 1);
-    const record = await toIngestRecord(raw);
+    raw.message.direction = "sideways"; // quarantined anyway: only the raw form is kept
+    const record = toIngestRecord(raw);
     const kept = JSON.parse(record.raw);
     expect(kept.truncated.bytes).toBe(JSON.stringify(raw).length);
     expect(kept.truncated.start).toBe(JSON.stringify(raw).slice(0, OVERSIZED_EXCERPT_CHARS));

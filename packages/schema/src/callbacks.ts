@@ -1,5 +1,11 @@
 import * as v from "valibot";
-import { INTEGER_STRING, isIsoDateTime, isJsonObject, NUMBER_STRING } from "./patterns.ts";
+import {
+  INTEGER_STRING,
+  isIsoDateTime,
+  isJsonObject,
+  LONE_SURROGATE,
+  NUMBER_STRING,
+} from "./patterns.ts";
 
 /**
  * valibot schemas for Bandwidth Messaging v2 callbacks. Only `type`, `time` and `message.id`
@@ -102,7 +108,11 @@ export const RecipientsSchema = v.pipe(
 /** The `message` object shared by every callback type. */
 export const MessageSchema = jsonObject(
   {
-    id: v.pipe(string(), v.minLength(1, "must not be empty")),
+    id: v.pipe(
+      string(),
+      v.minLength(1, "must not be empty"),
+      v.check((id) => !LONE_SURROGATE.test(id), "must be valid Unicode text (a lone surrogate)"),
+    ),
     owner: v.optional(string()),
     applicationId: v.optional(string()),
     time: v.optional(TimestampSchema),

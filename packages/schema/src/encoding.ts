@@ -4,6 +4,8 @@
  * (not re-exported from the package root, which is about callbacks).
  */
 
+import { sha256 } from "@noble/hashes/sha2.js";
+
 const encoder = new TextEncoder();
 
 /** Standard base64 with padding. */
@@ -56,9 +58,13 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
-/** SHA-256 of a string's UTF-8 bytes, as 64 lowercase hex characters. */
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
+/**
+ * SHA-256 of a string's UTF-8 bytes, as 64 lowercase hex characters. Synchronous (audited
+ * @noble/hashes): a Web Crypto digest costs some 17 µs a call in promise round trips, which a
+ * body of half a million tiny events turns into seconds; this takes about 1 µs for an id.
+ */
+export function sha256Hex(text: string): string {
+  return toHex(sha256(encoder.encode(text)));
 }
 
 /** How a secret string becomes key bytes: its UTF-8 bytes, or the base64 it holds. */

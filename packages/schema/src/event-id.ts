@@ -46,6 +46,11 @@ export function eventIdentity(event: unknown): string {
  * await eventId(event); // "evt_…" — the same for Bandwidth's resend of the same callback
  */
 export async function eventId(event: unknown): Promise<string> {
+  return eventIdSync(event);
+}
+
+/** `eventId`, synchronously (the hash is computed in JavaScript). */
+export function eventIdSync(event: unknown): string {
   return idOf(eventIdentity(event));
 }
 
@@ -54,10 +59,10 @@ export async function eventId(event: unknown): Promise<string> {
  * is stored under. A resend of the same broken event is still a duplicate, but a broken event
  * never takes the id its corrected resend will have (`eventId`), so it cannot swallow it.
  */
-export async function rawEventId(event: unknown): Promise<string> {
+export function rawEventId(event: unknown): string {
   return idOf(`raw:${canonicalJson(event)}`);
 }
 
-async function idOf(identity: string): Promise<string> {
-  return `evt_${(await sha256Hex(identity)).slice(0, 32)}`;
+function idOf(identity: string): string {
+  return `evt_${sha256Hex(identity).slice(0, 32)}`;
 }

@@ -7,7 +7,13 @@ import {
 } from "./callbacks.ts";
 import { boundedView, collectIssues, describe, type EventIssue, IssueList, put } from "./issues.ts";
 import { nestsDeeperThan } from "./json-text.ts";
-import { INTEGER_STRING, isIsoDateTime, isJsonObject, NUMBER_STRING } from "./patterns.ts";
+import {
+  INTEGER_STRING,
+  isIsoDateTime,
+  isJsonObject,
+  LONE_SURROGATE,
+  NUMBER_STRING,
+} from "./patterns.ts";
 
 export { type EventIssue, MAX_ISSUES } from "./issues.ts";
 
@@ -137,6 +143,7 @@ function normalizeFast(input: unknown, rewrite: ((url: string) => string) | unde
 
 function normalizeMessage(input: unknown, rewrite: ((url: string) => string) | undefined) {
   if (!isJsonObject(input) || typeof input.id !== "string" || input.id === "") return undefined;
+  if (LONE_SURROGATE.test(input.id)) return undefined;
   const out: Json = {};
   for (const key of Object.keys(input)) {
     let value = input[key];

@@ -37,3 +37,9 @@ export const NUMBER_STRING = /^\s*-?\d+(\.\d+)?\s*$/;
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A lone UTF-16 surrogate: text no UTF-8 store can hold (SQLite turns it into U+FFFD, so two
+ * different ids would become one). Proper pairs (emoji) are one code point and do not match.
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;

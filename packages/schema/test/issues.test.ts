@@ -339,6 +339,16 @@ const cases: [string, unknown, EventIssue[]][] = [
     ],
   ],
   [
+    "a message id with a lone surrogate",
+    withMessage({ id: "abc\ud800" }),
+    [
+      {
+        path: "message.id",
+        message: 'message.id must be valid Unicode text (a lone surrogate), got "abc\\ud800"',
+      },
+    ],
+  ],
+  [
     "an unknown type without message.id",
     { type: "message-reacted", time: "2027-01-01T00:00:00Z", message: {} },
     [

@@ -11,6 +11,6 @@ export function archiveEnabled(env: RelayEnv): boolean {
  * copy exists. Inbound media URLs contain the message id, so every event that references a
  * copy lives in the same shard, which keeps the reference count local.
  */
-export async function archiveKeyFor(url: string): Promise<string> {
-  return `media/${await sha256Hex(url)}`;
+export function archiveKeyFor(url: string): string {
+  return `media/${sha256Hex(url)}`;
 }

@@ -60,7 +60,7 @@ export async function mediaRewriter(
   const entries = await Promise.all(
     [...urls].map(async (url): Promise<[string, string]> => {
       const reference = archive
-        ? { url, expiresAt, archiveKey: await archiveKeyFor(url) }
+        ? { url, expiresAt, archiveKey: archiveKeyFor(url) }
         : { url, expiresAt };
       return [url, `${origin}/media/${await signMediaToken(reference, keys)}`];
     }),

@@ -5,11 +5,11 @@ import { describeError } from "../describe-error.ts";
 import { callbackAuth } from "../http/auth.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
-import { toIngestRecord } from "../ingest.ts";
+import { toIngestRecord, toIngestRecords } from "../ingest.ts";
 import { archiveEnabled } from "../media/archive-key.ts";
 import { mediaRewriter } from "../media/rewrite.ts";
-import { shardIndexFor } from "../shard/sharding.ts";
-import type { EventSummary, IngestRecord } from "../shard/types.ts";
+import { planIngest } from "../shard/ingest-plan.ts";
+import type { EventSummary, IngestOutcome } from "../shard/types.ts";
 import { publishToTail } from "../tail/tail-hub.ts";
 
 /** `POST /callbacks`: what Bandwidth calls. 200 only once every event is durably stored. */
@@ -32,18 +32,17 @@ callbacks.post("/", callbackAuth(), async (c) => {
 
   const rewrite = await mediaRewriter(c.env, new URL(c.req.url), events);
   const archive = archiveEnabled(c.env);
-  const records = await Promise.all(events.map((event) => toIngestRecord(event, rewrite, archive)));
+  const records = toIngestRecords(events, (event) => toIngestRecord(event, rewrite, archive));
 
-  const byShard = new Map<number, IngestRecord[]>();
-  for (const record of records) {
-    const index = shardIndexFor(record.messageId ?? record.id, settings.shardCount);
-    const group = byShard.get(index) ?? [];
-    group.push(record);
-    byShard.set(index, group);
-  }
-
+  const plan = planIngest(records, settings.shardCount);
+  // Shards in parallel; one shard's calls in turn (it runs them one at a time anyway).
   const results = await Promise.allSettled(
-    [...byShard].map(([index, group]) => shardStub(c.env, index).ingest(group)),
+    [...plan.calls].map(async ([index, calls]) => {
+      const shard = shardStub(c.env, index);
+      const outcomes: IngestOutcome[] = [];
+      for (const call of calls) outcomes.push(await shard.ingest(call));
+      return outcomes;
+    }),
   );
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length > 0) {
@@ -55,14 +54,16 @@ callbacks.post("/", callbackAuth(), async (c) => {
       "The events could not be stored; retry the request.",
     );
   }
-  const totals = { accepted: 0, duplicates: 0, quarantined: 0 };
+  const totals = { accepted: 0, duplicates: plan.repeats, quarantined: 0 };
   const stored: EventSummary[] = [];
   for (const r of results) {
     if (r.status !== "fulfilled") continue;
-    totals.accepted += r.value.accepted;
-    totals.duplicates += r.value.duplicates;
-    totals.quarantined += r.value.quarantined;
-    stored.push(...r.value.stored);
+    for (const outcome of r.value) {
+      totals.accepted += outcome.accepted;
+      totals.duplicates += outcome.duplicates;
+      totals.quarantined += outcome.quarantined;
+      stored.push(...outcome.stored);
+    }
   }
   if (stored.length > 0) c.executionCtx.waitUntil(publishToTail(c.env, stored));
   return c.json({ ...totals, ids: records.map((r) => r.id) }, 200);
