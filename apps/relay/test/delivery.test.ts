@@ -424,7 +424,7 @@ describe("replay and bulk retry", () => {
     const { target: other } = await createTarget({
       name: "other",
       url: OTHER,
-      eventTypes: ["none"],
+      eventTypes: ["message-read"],
     });
     fetchStub.on(HOOK, 200).on(OTHER, 200);
     const [id, bad] = await accept([received("m-replay-2"), { type: "x", message: {} }]);

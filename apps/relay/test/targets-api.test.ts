@@ -245,3 +245,51 @@ describe("GET /api/settings", () => {
     }
   });
 });
+
+describe("mistakes a newcomer makes with targets", () => {
+  useRelayTestState();
+
+  it("names an unknown field and the one that was probably meant", async () => {
+    const typo = await api<{ error: { message: string } }>("/api/targets", {
+      method: "POST",
+      body: { name: "n", url: "https://example.com/hook", evenTypes: ["message-received"] },
+      expect: 400,
+    });
+    expect(typo.error.message).toBe("unknown field `evenTypes` (did you mean `eventTypes`?).");
+    const unknown = await api<{ error: { message: string } }>("/api/targets", {
+      method: "POST",
+      body: { name: "n", url: "https://example.com/hook", colour: "blue" },
+      expect: 400,
+    });
+    expect(unknown.error.message).toMatch(/^unknown field `colour`; the fields are `name`, `url`/);
+  });
+
+  it("refuses an event type Bandwidth does not send, listing the ones it does", async () => {
+    const res = await api<{ error: { message: string } }>("/api/targets", {
+      method: "POST",
+      body: { name: "n", url: "https://example.com/hook", eventTypes: ["message-recieved"] },
+      expect: 400,
+    });
+    expect(res.error.message).toContain('event types are "message-received", "message-sending"');
+  });
+
+  it("rotates to a secret the operator supplies", async () => {
+    const { target } = await api<{ target: { id: string } }>("/api/targets", {
+      method: "POST",
+      body: { name: "n", url: "https://example.com/hook" },
+      expect: 201,
+    });
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const rotated = await api<{ secret: string }>(`/api/targets/${target.id}/rotate-secret`, {
+      method: "POST",
+      body: { secret },
+      expect: 201,
+    });
+    expect(rotated.secret).toBe(secret);
+    await api(`/api/targets/${target.id}/rotate-secret`, {
+      method: "POST",
+      body: { secret: "not-a-secret" },
+      expect: 400,
+    });
+  });
+});

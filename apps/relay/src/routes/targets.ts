@@ -3,7 +3,12 @@ import { configStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
-import { CreateTargetSchema, targetUrlProblem, UpdateTargetSchema } from "../targets/input.ts";
+import {
+  CreateTargetSchema,
+  RotateSecretSchema,
+  targetUrlProblem,
+  UpdateTargetSchema,
+} from "../targets/input.ts";
 import type { Refusal } from "../targets/model.ts";
 
 export const targets = new Hono<{ Bindings: RelayEnv }>();
@@ -54,6 +59,7 @@ targets.delete("/:id", async (c) => {
 });
 
 targets.post("/:id/rotate-secret", async (c) => {
-  const rotated = accepted(await configStub(c.env).rotateSecret(c.req.param("id")));
+  const { secret } = parseOr400(RotateSecretSchema, await jsonBody(c.req.raw));
+  const rotated = accepted(await configStub(c.env).rotateSecret(c.req.param("id"), secret));
   return c.json(rotated, 201);
 });

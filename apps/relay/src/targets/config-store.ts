@@ -119,7 +119,10 @@ export class ConfigStore extends DurableObject<RelayEnv> {
    * A new secret signs from now on; the one it replaces also signs for ROTATION_OVERLAP_MS,
    * as do the ones rotated out before it, each until its own overlap ends.
    */
-  async rotateSecret(id: string): Promise<
+  async rotateSecret(
+    id: string,
+    given?: string,
+  ): Promise<
     | {
         secret: string;
         previousSecretExpiresAt: string;
@@ -131,7 +134,7 @@ export class ConfigStore extends DurableObject<RelayEnv> {
     const record = this.record(id);
     if (!record) return null;
     const now = Date.now();
-    const secret = generateSecret();
+    const secret = given ?? generateSecret();
     const result = rotated(record, secret, now);
     if ("refused" in result) return result;
     await this.save([result.record]);

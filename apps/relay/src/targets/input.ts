@@ -1,3 +1,4 @@
+import { KNOWN_EVENT_TYPES } from "@bw-relay/schema";
 import * as v from "valibot";
 import { MASK } from "./masking.ts";
 import { CONFIGURED_FIELDS, type TargetRecord } from "./model.ts";
@@ -116,7 +117,16 @@ const fields = {
   ),
   url: URL_FIELD,
   secret: SECRET,
-  eventTypes: stringList("event type"),
+  // A typo here would match nothing, silently: only the types Bandwidth sends are taken.
+  eventTypes: v.pipe(
+    v.array(
+      v.picklist(
+        KNOWN_EVENT_TYPES,
+        `event types are ${KNOWN_EVENT_TYPES.map((t) => `"${t}"`).join(", ")}`,
+      ),
+    ),
+    v.maxLength(LIMITS.filterEntries, `at most ${LIMITS.filterEntries} event types`),
+  ),
   directions: v.pipe(
     v.array(v.picklist(["in", "out"], 'directions are "in" or "out"')),
     v.maxLength(2, "at most 2 directions"),
@@ -144,6 +154,9 @@ export const CreateTargetSchema = v.strictObject({
   timeoutMs: v.optional(fields.timeoutMs, 10_000),
 });
 export type CreateTargetInput = v.InferOutput<typeof CreateTargetSchema>;
+
+/** `POST /api/targets/:id/rotate-secret`: an optional secret of the operator's choosing. */
+export const RotateSecretSchema = v.strictObject({ secret: v.optional(SECRET) });
 
 /** `PATCH /api/targets/:id`: any subset of the create fields. */
 export const UpdateTargetSchema = v.strictObject({
