@@ -59,6 +59,7 @@ export function toIngestRecord(
     raw: storedRaw,
     normalized: normalizedJson,
     issues: null,
+    errorCode: typeof event.errorCode === "number" ? event.errorCode : null,
   };
   // Inbound MMS media expires at Bandwidth after 48 h: keep a copy of it.
   if (archiveMedia && message.direction === "in") {

@@ -568,3 +568,26 @@ describe("deleting a target", () => {
     expect(d.deliveries[0]).toMatchObject({ status: "failed", lastError: "target deleted" });
   });
 });
+
+describe("finding deliveries", () => {
+  it("lists events by the status of their deliveries, with each target's name", async () => {
+    const { target: t } = await createTarget({ name: "crm" });
+    await createTarget({ name: "backup", url: OTHER });
+    fetchStub.on(HOOK, 400).on(OTHER, 200);
+    const [id] = await accept([received("m-find")]);
+    await runAlarms();
+    // One delivery failed, the other was delivered: the event itself is "failed".
+    const list = async (query: string) =>
+      (
+        await api<{ events: { id: string; deliveries: { targetName: string | null }[] }[] }>(
+          `/api/events?${query}`,
+        )
+      ).events;
+    expect((await list("deliveryStatus=failed")).map((e) => e.id)).toEqual([id]);
+    expect((await list("deliveryStatus=delivered")).map((e) => e.id)).toEqual([id]);
+    expect((await list(`deliveryStatus=delivered&targetId=${t.id}`)).map((e) => e.id)).toEqual([]);
+    expect((await list(`status=failed&targetId=${t.id}`)).map((e) => e.id)).toEqual([id]);
+    const [event] = await list("deliveryStatus=failed");
+    expect(event?.deliveries.map((d) => d.targetName).sort()).toEqual(["backup", "crm"]);
+  });
+});

@@ -100,7 +100,47 @@ describe("GET /api/events", () => {
       direction: "in",
       owner: "+12345678902",
       status: "stored",
+      errorCode: null,
+      errorName: null,
       deliveries: [],
+    });
+  });
+
+  it("searches the Bandwidth fields people debug with", async () => {
+    const ids = await seed([
+      received("m-s-1", {
+        message: { ...received("m-s-1").message, text: "Hello Stop Words", tag: "t1" },
+      }),
+      status("message-failed", "m-s-2", "2030-01-01T00:00:06Z", { errorCode: 4432 }),
+      received("m-s-3", {
+        message: { ...received("m-s-3").message, from: "+15550009999", to: ["+15550001111"] },
+      }),
+      { type: "message-received", message: { id: "m-s-bad", from: "+15550009999", to: 5 } },
+    ]);
+    const q = async (query: string) =>
+      (await api<Page>(`/api/events?${query}`)).events.map((e) => e.id);
+    expect(await q("text=stop%20words")).toEqual([ids[0]]);
+    expect(await q("tag=t1")).toEqual([ids[0]]);
+    expect(await q("errorCode=4432")).toEqual([ids[1]]);
+    // Quarantined events are searched in their raw form; an unencoded + is a space in a query.
+    expect(await q("from=+15550009999")).toEqual([ids[3], ids[2]]);
+    expect(await q("from=%2B15550009999")).toEqual([ids[3], ids[2]]);
+    expect(await q("to=%2B15550001111")).toEqual([ids[2]]);
+    // `to` matches the top-level recipient as well as message.to.
+    expect(await q("to=+12345678902")).toEqual([ids[2], ids[0]]);
+    expect(await q("applicationId=93de2206-9669-4e07-948d-329f4b722ee2")).toEqual([ids[2], ids[0]]);
+    const failed = (await api<Page>("/api/events?errorCode=4432")).events[0];
+    expect(failed).toMatchObject({ errorCode: 4432, errorName: "rejected-forbidden-country" });
+  });
+
+  it("refuses a parameter it does not know, instead of ignoring it", async () => {
+    const res = await api<{ error: { code: string; message: string } }>(
+      "/api/events?stauts=failed",
+      { expect: 400 },
+    );
+    expect(res.error).toEqual({
+      code: "invalid_query",
+      message: "unknown field `stauts` (did you mean `status`?).",
     });
   });
 

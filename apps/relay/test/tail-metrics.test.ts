@@ -78,3 +78,29 @@ describe("GET /metrics", () => {
     await api("/api/stats");
   });
 });
+
+describe("GET /metrics with targets", () => {
+  useRelayTestState();
+
+  it("keeps per-target series in their own families, so sum() never double-counts", async () => {
+    const { target } = await api<{ target: { id: string } }>("/api/targets", {
+      method: "POST",
+      body: { name: 'crm "eu"', url: "https://receiver.test/hook" },
+      expect: 201,
+    });
+    await postCallbacks([received("m-metrics-t1"), received("m-metrics-t2")]);
+    const text = await (
+      await relayFetch("/metrics", { headers: { authorization: "Bearer test-admin-token" } })
+    ).text();
+    expect(text).toMatch(/^bw_relay_deliveries_pending 2$/m);
+    expect(text).not.toMatch(/^bw_relay_deliveries_pending\{/m);
+    expect(text).toContain(
+      `bw_relay_target_deliveries_pending{target="${target.id}",target_name="crm \\"eu\\""} 2`,
+    );
+    expect(text).toMatch(
+      /^bw_relay_target_oldest_pending_age_seconds\{target="tgt_\w+",target_name="[^"\\]*(\\.[^"\\]*)*"\} 0$/m,
+    );
+    const stats = await api<{ targets: { lagMs: unknown }[] }>("/api/stats");
+    expect(stats.targets[0]?.lagMs).toEqual({ avg: null, max: null });
+  });
+});

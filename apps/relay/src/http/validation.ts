@@ -39,7 +39,7 @@ function closest(name: string, known: readonly string[]): string | undefined {
   for (const key of known) {
     const distance = editDistance(name.toLowerCase(), key.toLowerCase());
     if (
-      distance <= Math.max(1, Math.floor(key.length / 4)) &&
+      distance <= Math.max(1, Math.floor(key.length / 3)) &&
       (!best || distance < best.distance)
     ) {
       best = { key, distance };

@@ -1,7 +1,7 @@
 import { base64urlToText, textToBase64url } from "@bw-relay/schema/encoding";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { forEachShard, shardStub } from "../bindings.ts";
+import { configStub, forEachShard, shardStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
@@ -23,17 +23,41 @@ const timeParam = v.pipe(
   v.check((n) => !Number.isNaN(n), "must be an ISO-8601 date-time or unix milliseconds"),
 );
 
-const ListQuerySchema = v.object({
+/**
+ * A phone number in a query string: `+` means a space in a URL query, so an unencoded
+ * `?from=+15551234567` arrives as " 15551234567"; both spellings find the number.
+ */
+const phoneParam = v.pipe(
+  v.string(),
+  v.transform((s) => s.replace(/^ (?=\d)/, "+")),
+);
+
+const deliveryStatus = v.picklist(
+  DELIVERY_STATUSES,
+  `must be one of ${DELIVERY_STATUSES.join(", ")}`,
+);
+
+/** `GET /api/events`: unknown parameters are refused, so a misspelled filter does not match all. */
+const ListQuerySchema = v.strictObject({
   type: v.optional(v.string()),
   direction: v.optional(v.picklist(["in", "out"], 'must be "in" or "out"')),
-  owner: v.optional(v.string()),
+  owner: v.optional(phoneParam),
   messageId: v.optional(v.string()),
+  applicationId: v.optional(v.string()),
+  from: v.optional(phoneParam),
+  to: v.optional(phoneParam),
+  tag: v.optional(v.string()),
+  errorCode: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,9}$/, "must be a whole number"), v.transform(Number)),
+  ),
+  text: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
   status: v.optional(
     v.picklist(
       [...new Set<string>([...EVENT_STATUSES, ...DELIVERY_STATUSES])],
       `must be one of ${EVENT_STATUSES.join(", ")}`,
     ),
   ),
+  deliveryStatus: v.optional(deliveryStatus),
   targetId: v.optional(v.string()),
   since: v.optional(timeParam),
   until: v.optional(timeParam),
@@ -91,6 +115,12 @@ events.get("/", async (c) => {
   }
   const { cursor, limit, ...filters } = query;
   const filter: EventFilter = { ...filters, limit };
+  // With a target, `status` has always meant the delivery's status (deliveryStatus says so
+  // explicitly and also works without a target).
+  if (filter.targetId !== undefined && filter.status !== undefined) {
+    filter.deliveryStatus ??= filter.status;
+    delete filter.status;
+  }
   if (cursor !== undefined) filter.before = decodeCursor(cursor);
 
   // All events of a message live in one shard: no fan-out needed.
@@ -113,9 +143,25 @@ events.get("/", async (c) => {
   const last = page[page.length - 1];
   const nextCursor =
     merged.length > limit && last ? encodeCursor({ t: last.t, id: last.summary.id }) : null;
-  const list: EventSummary[] = page.map((e) => e.summary);
+  const list = await withTargetNames(
+    c.env,
+    page.map((e) => e.summary),
+  );
   return c.json({ events: list, nextCursor });
 });
+
+/** Each delivery with its target's name beside the id (null for a target since deleted). */
+async function withTargetNames<E extends { deliveries: { targetId: string }[] }>(
+  env: RelayEnv,
+  list: E[],
+): Promise<E[]> {
+  if (!list.some((e) => e.deliveries.length > 0)) return list;
+  const names = new Map((await configStub(env).listTargets()).map((t) => [t.id, t.name]));
+  return list.map((e) => ({
+    ...e,
+    deliveries: e.deliveries.map((d) => ({ ...d, targetName: names.get(d.targetId) ?? null })),
+  }));
+}
 
 /** Event ids do not name their shard (they hash the event's identity), so look in all. */
 async function findEvent(env: RelayEnv, id: string): Promise<StoredEventDetail | null> {
@@ -127,7 +173,8 @@ events.get("/:id", async (c) => {
   const event = await findEvent(c.env, c.req.param("id"));
   if (!event)
     throw new HttpError(404, "not_found", "No event with this id (it may have been purged).");
-  return c.body(eventDetailJson(event), 200, { "content-type": "application/json" });
+  const [named] = await withTargetNames(c.env, [event]);
+  return c.body(eventDetailJson(named ?? event), 200, { "content-type": "application/json" });
 });
 
 /**

@@ -69,7 +69,8 @@ stats.get("/", async (c) => {
       successRate: attempts === 0 ? null : sum("successfulAttempts") / attempts,
       lagMs: {
         avg: delivered === 0 ? null : Math.round(sum("lagMsSum") / delivered),
-        max: parts.reduce((acc, p) => Math.max(acc, p.lagMsMax), 0),
+        // Nothing delivered: no lag to speak of, not a lag of 0.
+        max: delivered === 0 ? null : parts.reduce((acc, p) => Math.max(acc, p.lagMsMax), 0),
       },
       oldestPendingAgeMs: oldestPending === null ? null : now - oldestPending,
     };
@@ -123,21 +124,49 @@ export async function renderMetrics(env: RelayEnv): Promise<string> {
       n(`deliveries_${o}`),
     ]),
   );
-  metric("bw_relay_deliveries_pending", "gauge", "Deliveries not finished yet.", [
+  // Relay-wide figures and per-target ones are separate families, so sum() over a family
+  // never counts a total twice (Prometheus naming: one meaning per metric name).
+  metric("bw_relay_deliveries_pending", "gauge", "Deliveries not finished yet, all targets.", [
     ["", shards.reduce((acc, s) => acc + s.pending, 0)],
-    ...targets.map((t): [string, number] => [
-      `{target="${t.id}"}`,
-      shards.reduce((acc, s) => acc + (s.targets[t.id]?.pending ?? 0), 0),
-    ]),
   ]);
+  const now = Date.now();
+  const age = (at: number | null) => (at === null ? 0 : (now - at) / 1000);
   metric(
     "bw_relay_oldest_pending_age_seconds",
     "gauge",
-    "Age of the oldest event with a pending delivery.",
-    [["", oldest === null ? 0 : (Date.now() - oldest) / 1000]],
+    "Age of the oldest event with a pending delivery, all targets.",
+    [["", age(oldest)]],
+  );
+  const byTarget = targets.map((target) => ({
+    target,
+    parts: shards.map((s) => s.targets[target.id]).filter((p) => p !== undefined),
+  }));
+  metric(
+    "bw_relay_target_deliveries_pending",
+    "gauge",
+    "Deliveries to one target not finished yet.",
+    byTarget.map(({ target, parts }) => [
+      labels(target),
+      parts.reduce((acc, p) => acc + p.pending, 0),
+    ]),
+  );
+  metric(
+    "bw_relay_target_oldest_pending_age_seconds",
+    "gauge",
+    "Age of the oldest event with a delivery to one target pending.",
+    byTarget.map(({ target, parts }) => [
+      labels(target),
+      age(minOrNull(parts.map((p) => p.oldestPendingReceivedAt))),
+    ]),
   );
   metric("bw_relay_events_purged_total", "counter", "Events removed after retention.", [
     ["", n("purged")],
   ]);
   return `${lines.join("\n")}\n`;
+}
+
+/** Prometheus labels of a target: its id, and its name escaped as the text format wants. */
+function labels(target: Target): string {
+  const name = target.name.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  return `{target="${target.id}",target_name="${name}"}`;
 }

@@ -1,4 +1,5 @@
 import type { AttemptResult } from "../delivery/send.ts";
+import { errorCodeFields } from "./event-filter-sql.ts";
 import { type DeliveryCounts, eventStatusOf } from "./event-status.ts";
 import type {
   DeliveryStatus,
@@ -243,6 +244,7 @@ function newEventSummary(
     direction: record.direction,
     owner: record.owner,
     status,
+    ...errorCodeFields(record.errorCode),
     deliveries: targetIds.map((targetId) => ({
       targetId,
       status: "pending",

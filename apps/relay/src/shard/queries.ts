@@ -1,4 +1,4 @@
-import { TROUBLED_STATUSES } from "./migrations.ts";
+import { ERROR_CODE_COLUMN, errorCodeFields, filterSql } from "./event-filter-sql.ts";
 import type {
   Attempt,
   DeliveryStatus,
@@ -42,52 +42,11 @@ export class ShardQueries {
 
   /** Newest first, at most `limit + 1` rows (the extra one tells the Worker there are more). */
   list(filter: EventFilter): ListedEvent[] {
-    const where: string[] = [];
-    const args: SqlStorageValue[] = [];
-    let join = "";
-    if (filter.targetId !== undefined) {
-      join = "JOIN deliveries d ON d.event_id = e.id AND d.target_id = ?";
-      args.push(filter.targetId);
-      if (filter.status !== undefined) {
-        where.push("d.status = ?");
-        args.push(filter.status);
-      }
-    } else if (filter.status !== undefined) {
-      where.push("e.status = ?");
-      args.push(filter.status);
-      // Repeating the partial index's own condition is what lets SQLite use it.
-      if ((TROUBLED_STATUSES as readonly string[]).includes(filter.status)) {
-        where.push("e.status IN ('quarantined', 'failed', 'dead')");
-      }
-    }
-    const eq: [keyof EventFilter, string][] = [
-      ["type", "e.type"],
-      ["direction", "e.direction"],
-      ["owner", "e.owner"],
-      ["messageId", "e.message_id"],
-    ];
-    for (const [key, column] of eq) {
-      const value = filter[key];
-      if (typeof value === "string") {
-        where.push(`${column} = ?`);
-        args.push(value);
-      }
-    }
-    if (filter.since !== undefined) {
-      where.push("e.received_at >= ?");
-      args.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      where.push("e.received_at <= ?");
-      args.push(filter.until);
-    }
-    if (filter.before) {
-      where.push("(e.received_at < ? OR (e.received_at = ? AND e.id < ?))");
-      args.push(filter.before.t, filter.before.t, filter.before.id);
-    }
+    const { join, where, args } = filterSql(filter);
     const rows = this.sql
       .exec<EventRow>(
-        `SELECT e.id, e.received_at, e.type, e.message_id, e.direction, e.owner, e.application_id, e.status
+        `SELECT e.id, e.received_at, e.type, e.message_id, e.direction, e.owner, e.application_id, e.status,
+           ${ERROR_CODE_COLUMN}
          FROM events e ${join}
          ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY e.received_at DESC, e.id DESC LIMIT ?`,
@@ -106,7 +65,7 @@ export class ShardQueries {
   get(id: string): StoredEventDetail | null {
     const row = this.sql
       .exec<EventRow & { raw: string; normalized: string | null; issues: string | null }>(
-        "SELECT * FROM events WHERE id = ?",
+        `SELECT *, ${ERROR_CODE_COLUMN} FROM events e WHERE id = ?`,
         id,
       )
       .toArray()[0];
@@ -268,7 +227,10 @@ function toDeliverySummary(row: DeliveryRow): DeliverySummary {
   };
 }
 
-function toSummary(row: EventRow, deliveries: DeliverySummary[]): EventSummary {
+function toSummary(
+  row: EventRow & { error_code?: SqlStorageValue },
+  deliveries: DeliverySummary[],
+): EventSummary {
   return {
     id: row.id,
     receivedAt: new Date(row.received_at).toISOString(),
@@ -277,6 +239,7 @@ function toSummary(row: EventRow, deliveries: DeliverySummary[]): EventSummary {
     direction: row.direction,
     owner: row.owner,
     status: row.status as EventStatus,
+    ...errorCodeFields(row.error_code),
     deliveries,
   };
 }

@@ -38,6 +38,8 @@ export interface IngestRecord {
   normalized: string | null;
   /** Validation issues as JSON; null unless quarantined. */
   issues: string | null;
+  /** The normalized event's errorCode, when it has one (for summaries). */
+  errorCode?: number | null;
   /** Original Bandwidth media URLs to copy to R2 (MEDIA_ARCHIVE=r2, inbound only). */
   archiveMedia?: { url: string; key: string }[];
 }
@@ -52,6 +54,8 @@ export interface IngestOutcome {
 
 export interface DeliverySummary {
   targetId: string;
+  /** The target's name, added by the Worker in listings and the detail. */
+  targetName?: string | null;
   status: DeliveryStatus;
   attemptCount: number;
   lastStatusCode: number | null;
@@ -66,6 +70,9 @@ export interface EventSummary {
   direction: string | null;
   owner: string | null;
   status: EventStatus;
+  /** `errorCode` of the event (message-failed), with its name from Bandwidth's table. */
+  errorCode: number | null;
+  errorName: string | null;
   deliveries: DeliverySummary[];
 }
 
@@ -108,7 +115,15 @@ export interface EventFilter {
   direction?: string;
   owner?: string;
   messageId?: string;
+  applicationId?: string;
+  from?: string;
+  to?: string;
+  tag?: string;
+  errorCode?: number;
+  text?: string;
   status?: string;
+  /** Events with at least one delivery in this status (to `targetId`, when given). */
+  deliveryStatus?: string;
   targetId?: string;
   since?: number;
   until?: number;
