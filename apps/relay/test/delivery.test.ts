@@ -5,6 +5,7 @@ import { FetchStub } from "./fetch-stub.ts";
 import {
   advance,
   api,
+  BASIC,
   postCallbacks,
   received,
   runAlarms,
@@ -589,5 +590,54 @@ describe("finding deliveries", () => {
     expect((await list(`status=failed&targetId=${t.id}`)).map((e) => e.id)).toEqual([id]);
     const [event] = await list("deliveryStatus=failed");
     expect(event?.deliveries.map((d) => d.targetName).sort()).toEqual(["backup", "crm"]);
+  });
+});
+
+describe("trace context", () => {
+  const TRACE = "0af7651916cd43dd8448eb211c80319c";
+
+  it("continues the inbound trace: each event gets a span of its own, sent on every attempt", async () => {
+    await createTarget();
+    fetchStub.on(HOOK, 500, 200);
+    const res = await postCallbacks([received("m-trace-1"), received("m-trace-2")], {
+      ...BASIC,
+      traceparent: `00-${TRACE}-b7ad6b7169203331-01`,
+    });
+    const { ids } = await res.json<{ ids: string[] }>();
+    await runAlarms();
+    advance(10_000);
+    await runAlarms();
+    const sent = fetchStub.to(HOOK).map((r) => r.headers.get("traceparent") ?? "");
+    expect(sent).toHaveLength(3);
+    for (const header of sent) expect(header).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
+    // Two events, two spans; the retry of one carries the same span as its first attempt.
+    expect(new Set(sent).size).toBe(2);
+    const details = await Promise.all(
+      ids.map((id) => api<{ event: { traceparent: string } }>(`/api/events/${id}`)),
+    );
+    expect(details.map((d) => d.event.traceparent).sort()).toEqual([...new Set(sent)].sort());
+  });
+
+  it("starts a new trace when none (or a malformed one) arrives", async () => {
+    await createTarget();
+    fetchStub.on(HOOK, 200);
+    for (const traceparent of [
+      undefined,
+      "00-00000000000000000000000000000000-b7ad6b7169203331-01",
+      "garbage",
+    ]) {
+      await postCallbacks([received(`m-newtrace-${traceparent}`)], {
+        ...BASIC,
+        ...(traceparent ? { traceparent } : {}),
+      });
+    }
+    await runAlarms();
+    const sent = fetchStub.to(HOOK).map((r) => r.headers.get("traceparent") ?? "");
+    expect(sent).toHaveLength(3);
+    for (const header of sent) {
+      expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(header).not.toContain("00000000000000000000000000000000");
+    }
+    expect(new Set(sent.map((h) => h.split("-")[1])).size).toBe(3);
   });
 });

@@ -131,6 +131,7 @@ export class DeliveryRun {
       eventId: row.event_id,
       normalizedJson: row.normalized,
       attempt,
+      traceparent: row.trace_parent,
     });
     const finishedAt = Date.now();
     const outcome = classifyAttempt(result.statusCode, result.retryAfter, finishedAt);

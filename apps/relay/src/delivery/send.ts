@@ -25,6 +25,8 @@ export async function sendDelivery(input: {
   eventId: string;
   normalizedJson: string;
   attempt: number;
+  /** W3C trace context of the event, so the target's logs join the relay's. */
+  traceparent?: string | null;
   now?: number;
 }): Promise<AttemptResult> {
   const { target, eventId, normalizedJson, attempt } = input;
@@ -43,6 +45,7 @@ export async function sendDelivery(input: {
   headers.set("webhook-timestamp", String(timestamp));
   headers.set("webhook-signature", signature);
   headers.set("bw-relay-attempt", String(attempt));
+  if (input.traceparent) headers.set("traceparent", input.traceparent);
 
   const started = performance.now();
   const signal = AbortSignal.timeout(target.timeoutMs);

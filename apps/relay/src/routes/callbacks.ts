@@ -5,6 +5,7 @@ import { describeError } from "../describe-error.ts";
 import { callbackAuth } from "../http/auth.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
+import { eventTraceparent, traceOf } from "../http/trace-context.ts";
 import { toIngestRecord, toIngestRecords } from "../ingest.ts";
 import { archiveEnabled } from "../media/archive-key.ts";
 import { mediaRewriter } from "../media/rewrite.ts";
@@ -32,7 +33,10 @@ callbacks.post("/", callbackAuth(), async (c) => {
 
   const rewrite = await mediaRewriter(c.env, new URL(c.req.url), events);
   const archive = archiveEnabled(c.env);
+  const trace = traceOf(c.req.header("traceparent"));
   const records = toIngestRecords(events, (event) => toIngestRecord(event, rewrite, archive));
+  // After preparing: a repeated value shares its record, and so its id and trace span.
+  for (const record of records) record.traceparent ??= eventTraceparent(trace);
 
   const plan = planIngest(records, settings.shardCount);
   // Shards in parallel; one shard's calls in turn (it runs them one at a time anyway).

@@ -7,6 +7,7 @@ export interface DueDelivery extends Record<string, SqlStorageValue> {
   /** Attempts over the delivery's whole life. */
   total_attempts: number;
   normalized: string;
+  trace_parent: string | null;
 }
 
 /**
@@ -25,7 +26,7 @@ export class DeliveryQueue {
   dueFor(targetId: string, dueBy: number, limit: number): DueDelivery[] {
     return this.sql
       .exec<DueDelivery>(
-        `SELECT d.event_id, d.target_id, d.attempt_count, d.total_attempts, e.normalized
+        `SELECT d.event_id, d.target_id, d.attempt_count, d.total_attempts, e.normalized, e.trace_parent
          FROM deliveries d JOIN events e ON e.id = d.event_id
          WHERE d.target_id = ?1 AND d.status = 'pending' AND d.next_attempt_at <= ?2
            AND NOT EXISTS (

@@ -69,8 +69,8 @@ export class EventStore {
         record.normalized === null ? "quarantined" : eventStatusOf({ pending: targets.length });
       const written = this.sql.exec(
         `INSERT INTO events (id, received_at, type, message_id, direction, owner, application_id,
-           status, settled_at, raw, normalized, issues)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+           status, settled_at, raw, normalized, issues, trace_parent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         record.id,
         now,
         record.type,
@@ -83,6 +83,7 @@ export class EventStore {
         record.raw,
         record.normalized,
         record.issues,
+        record.traceparent ?? null,
       ).rowsWritten;
       if (written === 0) {
         outcome.duplicates += 1;

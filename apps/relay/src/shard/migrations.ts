@@ -95,6 +95,11 @@ export const SHARD_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_troubled ON events (status, received_at)
     WHERE status IN ('quarantined', 'failed', 'dead');
   `,
+  // 5: the W3C traceparent of each event (continuing the inbound request's trace), sent on
+  // every delivery so a target's logs join the relay's.
+  `
+  ALTER TABLE events ADD COLUMN trace_parent TEXT;
+  `,
 ];
 
 /** The statuses `events_troubled` indexes; a listing filter on one of them names the set. */

@@ -64,10 +64,14 @@ export class ShardQueries {
   /** One event with its raw and normalized forms, issues, deliveries and attempts. */
   get(id: string): StoredEventDetail | null {
     const row = this.sql
-      .exec<EventRow & { raw: string; normalized: string | null; issues: string | null }>(
-        `SELECT *, ${ERROR_CODE_COLUMN} FROM events e WHERE id = ?`,
-        id,
-      )
+      .exec<
+        EventRow & {
+          raw: string;
+          normalized: string | null;
+          issues: string | null;
+          trace_parent: string | null;
+        }
+      >(`SELECT *, ${ERROR_CODE_COLUMN} FROM events e WHERE id = ?`, id)
       .toArray()[0];
     if (!row) return null;
     const attempts = this.sql
@@ -91,6 +95,7 @@ export class ShardQueries {
     return {
       ...summary,
       applicationId: row.application_id,
+      traceparent: row.trace_parent,
       rawJson: row.raw === SAME_AS_NORMALIZED && row.normalized ? row.normalized : row.raw,
       normalizedJson: row.normalized,
       issuesJson: row.issues,

@@ -38,6 +38,8 @@ export interface IngestRecord {
   normalized: string | null;
   /** Validation issues as JSON; null unless quarantined. */
   issues: string | null;
+  /** W3C traceparent of the event (the request's trace, a span of the event's own). */
+  traceparent?: string;
   /** The normalized event's errorCode, when it has one (for summaries). */
   errorCode?: number | null;
   /** Original Bandwidth media URLs to copy to R2 (MEDIA_ARCHIVE=r2, inbound only). */
@@ -87,6 +89,8 @@ export interface Attempt {
 
 export interface EventDetail extends EventSummary {
   applicationId: string | null;
+  /** The W3C traceparent sent with every delivery of the event (null before it was kept). */
+  traceparent: string | null;
   raw: unknown;
   normalized: unknown;
   /** The first issues of a quarantined event (null otherwise); `issueCount` says how many. */

@@ -31,6 +31,7 @@ const RESERVED_HEADERS = new Set([
   "webhook-timestamp",
   "webhook-signature",
   "bw-relay-attempt",
+  "traceparent",
   "transfer-encoding",
   "connection",
 ]);
