@@ -8,28 +8,18 @@
  * Ctrl-C stops everything.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { exampleBodies } from "@bw-relay/fixtures";
 import { verify } from "@bw-relay/schema";
+import { appDir, ensureDevVars } from "./dev-vars.ts";
+import { quiet } from "./quiet-wrangler.ts";
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RELAY = "http://127.0.0.1:8787";
 const RECEIVER_PORT = Number(process.env.DEMO_RECEIVER_PORT ?? 8788);
 const RECEIVER = `http://127.0.0.1:${RECEIVER_PORT}/bandwidth`;
 
-if (!existsSync(join(appDir, ".dev.vars"))) {
-  copyFileSync(join(appDir, ".dev.vars.example"), join(appDir, ".dev.vars"));
-  console.log("created apps/relay/.dev.vars from .dev.vars.example");
-}
-const vars = Object.fromEntries(
-  readFileSync(join(appDir, ".dev.vars"), "utf8")
-    .split("\n")
-    .filter((line) => /^[A-Z_]+=/.test(line))
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-);
+const vars = ensureDevVars();
 const adminHeaders = {
   authorization: `Bearer ${vars.ADMIN_TOKEN}`,
   "content-type": "application/json",
@@ -60,8 +50,14 @@ receiver.listen(RECEIVER_PORT, "127.0.0.1");
 const wrangler = spawn(
   join(appDir, "node_modules", ".bin", "wrangler"),
   ["dev", "--ip", "127.0.0.1", "--port", "8787"],
-  { cwd: appDir, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  {
+    cwd: appDir,
+    stdio: ["inherit", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  },
 );
+if (wrangler.stdout) quiet(wrangler.stdout, process.stdout);
+if (wrangler.stderr) quiet(wrangler.stderr, process.stderr);
 const stop = () => {
   wrangler.kill("SIGINT");
   receiver.close();
