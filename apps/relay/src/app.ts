@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { openApiDocument } from "./api/openapi.ts";
 import { tailStub } from "./bindings.ts";
 import type { RelayEnv } from "./config.ts";
 import { describeError } from "./describe-error.ts";
@@ -12,6 +13,7 @@ import { settings } from "./routes/settings.ts";
 import { renderMetrics, stats } from "./routes/stats.ts";
 import { targets } from "./routes/targets.ts";
 import { tailListenerJoined } from "./tail/tail-hub.ts";
+import { VERSION } from "./version.ts";
 
 /** The relay's HTTP surface, as ../../shared/DESIGN.md fixes it. */
 export const app = new Hono<{ Bindings: RelayEnv }>();
@@ -41,6 +43,7 @@ app.route("/api/targets", targets);
 app.route("/api/deliveries", deliveries);
 app.route("/api/stats", stats);
 app.route("/api/settings", settings);
+app.get("/api/openapi.json", (c) => c.json(openApiDocument(VERSION)));
 
 app.use("/metrics", adminAuth());
 app.get("/metrics", async (c) =>

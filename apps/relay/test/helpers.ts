@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, vi } from "vitest";
 import { allShards, shardStub } from "../src/bindings.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { shardIndexFor } from "../src/shard/sharding.ts";
+import { checkDocumented } from "./documented.ts";
 
 export const relayEnv = env as unknown as RelayEnv;
 export const SHARDS = Number(relayEnv.SHARD_COUNT);
@@ -34,8 +35,13 @@ export function advance(ms: number): void {
   vi.setSystemTime(Date.now() + ms);
 }
 
-export function relayFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`https://relay.test${path}`, init));
+/** A request to the Worker; every response is checked against the API description. */
+export async function relayFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const request = new Request(`https://relay.test${path}`, init);
+  const response = await exports.default.fetch(request);
+  if (response.status !== 101)
+    await checkDocumented(request.method, new URL(request.url).pathname, response.clone());
+  return response;
 }
 
 export function postCallbacks(

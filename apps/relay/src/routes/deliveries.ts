@@ -1,15 +1,10 @@
 import { Hono } from "hono";
-import * as v from "valibot";
+import { RetrySchema } from "../api/requests.ts";
 import { forEachShard } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
 
 export const deliveries = new Hono<{ Bindings: RelayEnv }>();
-
-const RetrySchema = v.strictObject({
-  status: v.picklist(["dead", "failed"], 'status must be "dead" or "failed"'),
-  targetId: v.optional(v.string()),
-});
 
 /** `POST /api/deliveries/retry`: re-queues every dead or failed delivery, in every shard. */
 deliveries.post("/retry", async (c) => {

@@ -1,0 +1,271 @@
+/**
+ * Every route of the relay, as the OpenAPI document describes it and the tests check it:
+ * method, path (OpenAPI `{param}` form), who may call it, what it takes and what it answers
+ * with each status. Adding a route means adding it here; the suite fails on a response whose
+ * route or status is missing.
+ */
+
+import { CallbackEventSchema } from "@bw-relay/schema";
+import type * as v from "valibot";
+import {
+  CreateTargetSchema,
+  ListQuerySchema,
+  ReplaySchema,
+  RetrySchema,
+  RotateSecretSchema,
+  UpdateTargetSchema,
+} from "./requests.ts";
+import type * as R from "./responses.ts";
+
+export type Auth = "none" | "basic" | "bearer" | "bearer-or-query-token" | "media-token";
+
+/** A response: a named JSON schema, or another media type. */
+export type Answer =
+  | { description: string; schema: keyof typeof R }
+  | { description: string; mediaType: "text/plain" | "application/octet-stream" | null };
+
+export interface Operation {
+  method: "get" | "post" | "patch" | "delete" | "head";
+  path: string;
+  summary: string;
+  tag: "callbacks" | "targets" | "events" | "deliveries" | "operations" | "media";
+  auth: Auth;
+  query?:
+    | v.ObjectSchema<v.ObjectEntries, undefined>
+    | v.StrictObjectSchema<v.ObjectEntries, undefined>;
+  body?: v.GenericSchema;
+  responses: Record<number, Answer>;
+}
+
+const err = (description: string): Answer => ({ description, schema: "ErrorResponse" });
+const ADMIN_ERRORS = {
+  401: err("`unauthorized`: no or a wrong bearer token"),
+  503: err("`not_configured`: ADMIN_TOKEN is not set"),
+};
+const BODY_ERRORS = {
+  400: err("`invalid_json` or `invalid_request`, naming the field"),
+  413: err("`payload_too_large`: the body is over 1 MiB"),
+};
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness: 200 when the Worker runs.",
+    tag: "operations",
+    auth: "none",
+    responses: { 200: { description: "The Worker runs.", schema: "Health" } },
+  },
+  {
+    method: "post",
+    path: "/callbacks",
+    summary:
+      "What Bandwidth calls: a JSON array of callback events (or one event). 200 only once every event is stored.",
+    tag: "callbacks",
+    auth: "basic",
+    body: CallbackEventSchema,
+    responses: {
+      200: {
+        description: "Every event is stored (accepted, duplicate or quarantined).",
+        schema: "CallbacksResponse",
+      },
+      400: err("`invalid_json` or `empty_batch`"),
+      401: err("`unauthorized`, with a `WWW-Authenticate: Basic` challenge"),
+      413: err("`payload_too_large`: over MAX_BODY_BYTES"),
+      503: err("`not_configured` (no or refused credentials) or `storage_unavailable` (retry)"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/targets",
+    summary: "Every target; secrets never, header and query values masked.",
+    tag: "targets",
+    auth: "bearer",
+    responses: {
+      200: { description: "The targets, oldest first.", schema: "TargetList" },
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/targets",
+    summary: "Creates a target; its secret (given or generated) is shown here only.",
+    tag: "targets",
+    auth: "bearer",
+    body: CreateTargetSchema,
+    responses: {
+      201: { description: "The target and its secret.", schema: "CreatedTarget" },
+      ...BODY_ERRORS,
+      409: err("`too_many_targets`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/targets/{id}",
+    summary: "One target.",
+    tag: "targets",
+    auth: "bearer",
+    responses: {
+      200: { description: "The target.", schema: "OneTarget" },
+      404: err("`not_found`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "patch",
+    path: "/api/targets/{id}",
+    summary: "Changes any of a target's fields; `enabled` pauses or resumes it.",
+    tag: "targets",
+    auth: "bearer",
+    body: UpdateTargetSchema,
+    responses: {
+      200: { description: "The target as changed.", schema: "OneTarget" },
+      ...BODY_ERRORS,
+      404: err("`not_found`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/targets/{id}",
+    summary: "Removes a target; its pending deliveries are marked failed.",
+    tag: "targets",
+    auth: "bearer",
+    responses: {
+      204: { description: "Removed.", mediaType: null },
+      404: err("`not_found`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/targets/{id}/rotate-secret",
+    summary: "A new secret signs from now on; every old one keeps signing for 24 h.",
+    tag: "targets",
+    auth: "bearer",
+    body: RotateSecretSchema,
+    responses: {
+      201: { description: "The new secret, shown once.", schema: "RotatedSecret" },
+      ...BODY_ERRORS,
+      404: err("`not_found`"),
+      409: err("`too_many_secrets`: 10 old secrets are still signing"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/events",
+    summary: "Recent events, newest first, with their deliveries.",
+    tag: "events",
+    auth: "bearer",
+    query: ListQuerySchema,
+    responses: {
+      200: { description: "A page of events; `nextCursor` fetches the next.", schema: "EventList" },
+      400: err("`invalid_query` (naming the parameter) or `invalid_cursor`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/events/{id}",
+    summary: "One event: raw and normalized forms, issues, every delivery and attempt.",
+    tag: "events",
+    auth: "bearer",
+    responses: {
+      200: { description: "The event.", schema: "EventDetail" },
+      404: err("`not_found` (it may have been purged)"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/events/{id}/replay",
+    summary: "Queues a fresh delivery of an event, to one target or to every target that wants it.",
+    tag: "events",
+    auth: "bearer",
+    body: ReplaySchema,
+    responses: {
+      202: { description: "How many deliveries were queued.", schema: "Queued" },
+      ...BODY_ERRORS,
+      404: err("`not_found` or `target_not_found`"),
+      409: err("`event_quarantined` or `no_matching_target`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/deliveries/retry",
+    summary: "Re-queues every failed or dead delivery (of one target, if given).",
+    tag: "deliveries",
+    auth: "bearer",
+    body: RetrySchema,
+    responses: {
+      202: { description: "How many were queued.", schema: "Queued" },
+      ...BODY_ERRORS,
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/stats",
+    summary: "Counts by status and type; per target deliveries, success rate, lag, oldest pending.",
+    tag: "operations",
+    auth: "bearer",
+    responses: { 200: { description: "The figures.", schema: "Stats" }, ...ADMIN_ERRORS },
+  },
+  {
+    method: "get",
+    path: "/api/settings",
+    summary: "The settings in force; secrets only as set or unset.",
+    tag: "operations",
+    auth: "bearer",
+    responses: { 200: { description: "The settings.", schema: "Settings" }, ...ADMIN_ERRORS },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    summary: "This document.",
+    tag: "operations",
+    auth: "bearer",
+    responses: { 200: { description: "OpenAPI 3.1.", mediaType: null }, ...ADMIN_ERRORS },
+  },
+  {
+    method: "get",
+    path: "/api/tail",
+    summary:
+      'WebSocket: `{"event": EventSummary}` per accepted event. The token as a bearer header or `?token=`.',
+    tag: "events",
+    auth: "bearer-or-query-token",
+    responses: {
+      101: { description: "Switching to the WebSocket.", mediaType: null },
+      426: err("`upgrade_required`: not a WebSocket request"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus text format: events, deliveries by outcome, pending, oldest pending age.",
+    tag: "operations",
+    auth: "bearer",
+    responses: { 200: { description: "The metrics.", mediaType: "text/plain" }, ...ADMIN_ERRORS },
+  },
+  {
+    method: "get",
+    path: "/media/{token}",
+    summary: "The media proxy (MEDIA_MODE=proxy): the signed token is the only authorization.",
+    tag: "media",
+    auth: "media-token",
+    responses: {
+      200: { description: "The media file.", mediaType: "application/octet-stream" },
+      206: { description: "A range of it.", mediaType: "application/octet-stream" },
+      403: err("`invalid_media_token`"),
+      404: err("`media_not_found`: Bandwidth no longer has it and there is no copy"),
+      410: err("`media_expired`"),
+      416: err("`range_not_satisfiable`"),
+      502: err("`upstream_auth_failed`, `upstream_unreachable` or `upstream_error`"),
+      503: err("`not_configured`: MEDIA_SIGNING_KEY or the API credentials are not set"),
+    },
+  },
+];
