@@ -5,6 +5,7 @@
  * user must act on (errors, the ready line, request logs) passes unchanged.
  */
 import type { Readable, Writable } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 
 const NOISE = [
   /Unable to fetch the `Request\.cf` object/,
@@ -26,7 +27,7 @@ export function quiet(from: Readable, to: Writable): void {
     const lines = buffered.split("\n");
     buffered = lines.pop() ?? "";
     for (const line of lines) {
-      const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+      const plain = stripVTControlCharacters(line);
       if (NOISE.some((pattern) => pattern.test(plain))) {
         inStack = true;
         continue;

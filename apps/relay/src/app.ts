@@ -15,7 +15,7 @@ import { targets } from "./routes/targets.ts";
 import { tailListenerJoined } from "./tail/tail-hub.ts";
 import { VERSION } from "./version.ts";
 
-/** The relay's HTTP surface, as ../../shared/DESIGN.md fixes it. */
+/** The relay's HTTP surface (docs/api.md; described for machines in src/api/). */
 export const app = new Hono<{ Bindings: RelayEnv }>();
 
 app.get("/healthz", (c) => c.json({ ok: true }));

@@ -1,5 +1,5 @@
 /**
- * Settings of the relay, read from wrangler vars and secrets (see ../../shared/DESIGN.md).
+ * Settings of the relay, read from wrangler vars and secrets (documented in docs/configuration.md).
  * Vars arrive as strings; this module turns them into typed values with the documented defaults.
  */
 
@@ -56,15 +56,28 @@ export function readSettings(env: RelayEnv): Settings {
     shardCount: intVar(env.SHARD_COUNT, "SHARD_COUNT", 8, 1, 1024),
     retentionMs: intVar(env.RETENTION_HOURS, "RETENTION_HOURS", 48, 1, 24 * 365) * 3_600_000,
     maxBodyBytes: intVar(env.MAX_BODY_BYTES, "MAX_BODY_BYTES", 1_048_576, 1024, 32 * 1_048_576),
-    mediaMode: env.MEDIA_MODE === "proxy" ? "proxy" : "passthrough",
-    mediaArchive: env.MEDIA_ARCHIVE === "r2" ? "r2" : "off",
-    allowHttpTargets: env.ALLOW_HTTP_TARGETS === "true",
+    mediaMode: choiceVar(env.MEDIA_MODE, "MEDIA_MODE", ["passthrough", "proxy"]),
+    mediaArchive: choiceVar(env.MEDIA_ARCHIVE, "MEDIA_ARCHIVE", ["off", "r2"]),
+    allowHttpTargets:
+      choiceVar(env.ALLOW_HTTP_TARGETS, "ALLOW_HTTP_TARGETS", ["false", "true"]) === "true",
     retryBaseMs: intVar(env.RETRY_BASE_MS, "RETRY_BASE_MS", 5000, 1, 3_600_000),
     publicOrigin: publicOrigin(env.PUBLIC_URL),
     mediaAccountIds: listVar(env.MEDIA_ACCOUNT_IDS),
   };
   cache.set(env, settings);
   return settings;
+}
+
+/** One of `choices` (the first is the default); anything else is warned about, not guessed. */
+function choiceVar<const C extends readonly [string, ...string[]]>(
+  value: string | undefined,
+  name: string,
+  choices: C,
+): C[number] {
+  if (value === undefined || value === "") return choices[0];
+  if (choices.includes(value)) return value;
+  console.warn(`setting ${name} is not one of ${choices.join(", ")}; using ${choices[0]}`);
+  return choices[0];
 }
 
 function intVar(

@@ -4,7 +4,7 @@ import { EXAMPLES_DIR } from "@bw-relay/fixtures/dir";
 import { describe, expect, it } from "vitest";
 import { eventId, isBandwidthMediaUrl, normalize } from "../src/index.ts";
 
-// The example payloads of Bandwidth's docs (shared/reference/examples), each with the event
+// The example payloads of Bandwidth's docs (@bw-relay/fixtures), each with the event
 // normalize must return for it. The four inbound examples are one callback that differs only
 // in `message.to` and `message.media`, so they are written once with those two as arguments.
 const MEDIA_NAMES = ["0/bw.png", "1/bandwidth_logo.png", "2/Bandwidth_Contact.png"];

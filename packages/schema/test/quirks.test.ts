@@ -2,7 +2,7 @@ import { loadEvent } from "@bw-relay/fixtures";
 import { describe, expect, it } from "vitest";
 import { KNOWN_EVENT_TYPES, type NormalizedEvent, normalize } from "../src/index.ts";
 
-// One test per quirk of shared/reference/bandwidth-callbacks.md §4 (and the field notes of §3)
+// One test per quirk of Bandwidth's callbacks the project's reference lists (§4, and the field notes of §3)
 // that the schema absorbs. The numbers in the test names are the §4 items.
 
 const MESSAGE_ID = "1593110555875xo7watq5px6rbe5d";
