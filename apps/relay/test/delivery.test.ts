@@ -641,3 +641,32 @@ describe("trace context", () => {
     expect(new Set(sent.map((h) => h.split("-")[1])).size).toBe(3);
   });
 });
+
+describe("POST /api/targets/:id/test", () => {
+  it("sends one signed sample delivery now and tells what the target answered", async () => {
+    const { target: t, secret } = await createTarget({ enabled: false });
+    fetchStub.on(HOOK, { status: 503, body: "down for maintenance" });
+    const result = await api<{
+      eventId: string;
+      statusCode: number;
+      error: string;
+      responseExcerpt: string;
+    }>(`/api/targets/${t.id}/test`, { method: "POST" });
+    expect(result).toMatchObject({
+      statusCode: 503,
+      error: "HTTP 503",
+      responseExcerpt: "down for maintenance",
+      eventId: expect.stringMatching(/^evt_[0-9a-f]{32}$/),
+    });
+    const [request] = fetchStub.to(HOOK);
+    const headers = Object.fromEntries(request?.headers ?? []);
+    const [event] = new Webhook(secret).verify(request?.body ?? "", headers) as {
+      message: { tag: string };
+    }[];
+    expect(event?.message.tag).toBe("bw-relay-test");
+    expect(headers["webhook-id"]).toBe(result.eventId);
+    // Nothing was stored, and nothing is retried.
+    expect((await api<{ events: unknown[] }>("/api/events")).events).toEqual([]);
+    await api("/api/targets/tgt_nope/test", { method: "POST", expect: 404 });
+  });
+});

@@ -27,6 +27,7 @@ describe("GET /api/openapi.json", () => {
       "/api/targets",
       "/api/targets/{id}",
       "/api/targets/{id}/rotate-secret",
+      "/api/targets/{id}/test",
       "/callbacks",
       "/healthz",
       "/media/{token}",

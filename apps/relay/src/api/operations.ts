@@ -154,6 +154,22 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    method: "post",
+    path: "/api/targets/{id}/test",
+    summary:
+      "Sends one signed sample delivery (a message-received event) now, whatever the target's state; nothing is stored.",
+    tag: "targets",
+    auth: "bearer",
+    responses: {
+      200: {
+        description: "What the target answered (statusCode null: no answer).",
+        schema: "TargetTest",
+      },
+      404: err("`not_found`"),
+      ...ADMIN_ERRORS,
+    },
+  },
+  {
     method: "get",
     path: "/api/events",
     summary: "Recent events, newest first, with their deliveries.",

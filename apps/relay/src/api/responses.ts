@@ -118,6 +118,14 @@ export const RotatedSecret = v.strictObject({
 
 export const Queued = v.strictObject({ queued: Count });
 
+export const TargetTest = v.strictObject({
+  eventId: v.string(),
+  statusCode: nullable(v.number()),
+  durationMs: Count,
+  error: nullable(v.string()),
+  responseExcerpt: nullable(v.string()),
+});
+
 const Counts = v.record(v.string(), Count);
 
 export const Stats = v.strictObject({

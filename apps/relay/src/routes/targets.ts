@@ -1,7 +1,10 @@
+import { eventIdSync, normalize } from "@bw-relay/schema";
 import { Hono } from "hono";
 import { configStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
+import { sendDelivery } from "../delivery/send.ts";
 import { HttpError } from "../http/errors.ts";
+import { eventTraceparent, traceOf } from "../http/trace-context.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
 import {
   CreateTargetSchema,
@@ -10,6 +13,7 @@ import {
   UpdateTargetSchema,
 } from "../targets/input.ts";
 import type { Refusal } from "../targets/model.ts";
+import { sampleEvent } from "../targets/sample-event.ts";
 
 export const targets = new Hono<{ Bindings: RelayEnv }>();
 
@@ -62,4 +66,30 @@ targets.post("/:id/rotate-secret", async (c) => {
   const { secret } = parseOr400(RotateSecretSchema, await jsonBody(c.req.raw));
   const rotated = accepted(await configStub(c.env).rotateSecret(c.req.param("id"), secret));
   return c.json(rotated, 201);
+});
+
+/**
+ * `POST /api/targets/:id/test`: one signed sample delivery, now, whatever the target's state
+ * (the operator asks); answers what the target answered. Nothing is stored or retried.
+ */
+targets.post("/:id/test", async (c) => {
+  const target = await configStub(c.env).deliveryTarget(c.req.param("id"));
+  if (!target) throw notFound();
+  const event = normalize(sampleEvent());
+  if (!event.success) throw new Error("the sample event does not validate");
+  const eventId = eventIdSync(event.event);
+  const result = await sendDelivery({
+    target,
+    eventId,
+    normalizedJson: JSON.stringify(event.event),
+    attempt: 1,
+    traceparent: eventTraceparent(traceOf(c.req.header("traceparent"))),
+  });
+  return c.json({
+    eventId,
+    statusCode: result.statusCode,
+    durationMs: result.durationMs,
+    error: result.error,
+    responseExcerpt: result.responseExcerpt,
+  });
 });

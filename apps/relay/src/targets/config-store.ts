@@ -10,6 +10,7 @@ import {
   type UpdateTargetInput,
 } from "./input.ts";
 import {
+  type DeliveryTarget,
   type Refusal,
   signingRetired,
   type Target,
@@ -144,6 +145,12 @@ export class ConfigStore extends DurableObject<RelayEnv> {
       previousSecretExpiresAt: new Date(result.expiresAt).toISOString(),
       previousSecrets: toPublicTarget(result.record, now).previousSecrets,
     };
+  }
+
+  /** One target as shards see it, secrets included (for a test delivery; RPC only). */
+  async deliveryTarget(id: string): Promise<DeliveryTarget | null> {
+    const record = this.record(id);
+    return record ? toDeliveryTarget(record, Date.now()) : null;
   }
 
   /** What shards route and sign with; secrets included (RPC within the relay only). */
