@@ -8,6 +8,7 @@ import {
   BASIC,
   postCallbacks,
   received,
+  relayFetch,
   runAlarms,
   shardOf,
   status,
@@ -668,5 +669,62 @@ describe("POST /api/targets/:id/test", () => {
     // Nothing was stored, and nothing is retried.
     expect((await api<{ events: unknown[] }>("/api/events")).events).toEqual([]);
     await api("/api/targets/tgt_nope/test", { method: "POST", expect: 404 });
+  });
+});
+
+describe("the live tail", () => {
+  it("tells each delivery attempt as it ends, after the event itself", async () => {
+    const { target: t } = await createTarget({ name: "crm" });
+    fetchStub.on(HOOK, 500, 200);
+    const res = await relayFetch("/api/tail?token=test-admin-token", {
+      headers: { upgrade: "websocket" },
+    });
+    const socket = res.webSocket as WebSocket;
+    socket.accept();
+    const messages: Record<string, Record<string, unknown>>[] = [];
+    let wanted = 0;
+    let arrived: () => void = () => {};
+    socket.addEventListener("message", (m) => {
+      messages.push(JSON.parse(m.data as string));
+      if (messages.length >= wanted) arrived();
+    });
+    const waitFor = (count: number) =>
+      new Promise<void>((resolve) => {
+        wanted = count;
+        arrived = resolve;
+        if (messages.length >= count) resolve();
+      });
+    const [id] = await accept([received("m-tail-delivery")]);
+    await waitFor(1);
+    await runAlarms();
+    await waitFor(2);
+    advance(10_000);
+    await runAlarms();
+    await waitFor(3);
+    socket.close();
+    expect(messages[0]).toMatchObject({ event: { id, status: "pending" } });
+    expect(messages[1]).toEqual({
+      delivery: {
+        eventId: id,
+        targetId: t.id,
+        targetName: "crm",
+        attempt: 1,
+        status: "pending",
+        statusCode: 500,
+        durationMs: expect.any(Number),
+        error: "HTTP 500",
+        nextAttemptAt: expect.stringMatching(/^2030-/),
+      },
+    });
+    expect(messages[2]).toMatchObject({
+      delivery: {
+        eventId: id,
+        attempt: 2,
+        status: "delivered",
+        statusCode: 200,
+        nextAttemptAt: null,
+      },
+    });
+    expect(messages).toHaveLength(3);
   });
 });

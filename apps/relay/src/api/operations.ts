@@ -250,7 +250,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: "get",
     path: "/api/tail",
     summary:
-      'WebSocket: `{"event": EventSummary}` per accepted event. The token as a bearer header or `?token=`.',
+      'WebSocket: `{"event": EventSummary}` per accepted event and `{"delivery": …}` per delivery attempt as it ends. The token as a bearer header or `?token=`.',
     tag: "events",
     auth: "bearer-or-query-token",
     responses: {

@@ -2,7 +2,7 @@ import { describeError } from "../describe-error.ts";
 import type { DeliveryQueue, DueDelivery } from "../shard/delivery-queue.ts";
 import type { EventStore } from "../shard/event-store.ts";
 import { isProbeDue, isSendable, type TargetCache } from "../shard/target-cache.ts";
-import type { DeliveryStatus } from "../shard/types.ts";
+import type { DeliveryOutcome, DeliveryStatus } from "../shard/types.ts";
 import type { OutcomeReport } from "../targets/breaker.ts";
 import type { DeliveryTarget, TargetsSnapshot } from "../targets/model.ts";
 import { type AttemptClass, classifyAttempt, decide } from "./policy.ts";
@@ -28,6 +28,8 @@ export interface DeliveryRunDeps {
   transaction: (work: () => void) => void;
   /** Hands the runs' outcomes to the breaker (the Config object). */
   report: (reports: OutcomeReport[]) => Promise<void>;
+  /** Tells the live tail how each attempt ended (best effort). */
+  publish: (outcomes: DeliveryOutcome[]) => Promise<void>;
   retryBaseMs: number;
 }
 
@@ -49,7 +51,9 @@ export class DeliveryRun {
     );
     if (orphans.length > 0) transaction(() => store.failDeliveries(orphans, "target deleted", now));
 
-    const reports = this.throttle.worthTelling(await this.sendDue(snapshot, now), now);
+    const outcomes: DeliveryOutcome[] = [];
+    const reports = this.throttle.worthTelling(await this.sendDue(snapshot, now, outcomes), now);
+    await this.deps.publish(outcomes);
     if (reports.length > 0) {
       try {
         await this.deps.report(reports);
@@ -81,7 +85,11 @@ export class DeliveryRun {
    * connections. A probe of an open circuit is one delivery, whatever its backoff: the
    * question is whether the target answers again, not whether this delivery is due.
    */
-  private async sendDue(snapshot: TargetsSnapshot, now: number): Promise<OutcomeReport[]> {
+  private async sendDue(
+    snapshot: TargetsSnapshot,
+    now: number,
+    outcomes: DeliveryOutcome[],
+  ): Promise<OutcomeReport[]> {
     const lanes: { target: DeliveryTarget; rows: DueDelivery[] }[] = [];
     for (const target of snapshot.targets) {
       const probe = isProbeDue(target, now);
@@ -107,7 +115,7 @@ export class DeliveryRun {
         const worker = async () => {
           while (next < rows.length && !gone && Date.now() < deadline) {
             const row = rows[next++] as DueDelivery;
-            const outcome = await this.attempt(target, row);
+            const outcome = await this.attempt(target, row, outcomes);
             if (outcome.kind === "gone") gone = true;
             tally.add(target.id, outcome.kind, outcome.error, Date.now());
           }
@@ -124,6 +132,7 @@ export class DeliveryRun {
   private async attempt(
     target: DeliveryTarget,
     row: DueDelivery,
+    outcomes: DeliveryOutcome[],
   ): Promise<{ kind: AttemptClass["kind"]; error: string | null }> {
     const attempt = row.attempt_count + 1;
     const result = await sendDelivery({
@@ -144,6 +153,7 @@ export class DeliveryRun {
     );
     // 410: the delivery waits (pending) for the target to be re-enabled.
     const status: DeliveryStatus = decision.status === "gone" ? "pending" : decision.status;
+    const nextAttemptAt = "nextAttemptAt" in decision ? decision.nextAttemptAt : null;
     this.deps.transaction(() =>
       this.deps.store.recordAttempt({
         eventId: row.event_id,
@@ -153,10 +163,21 @@ export class DeliveryRun {
         finishedAt,
         result,
         status,
-        nextAttemptAt: "nextAttemptAt" in decision ? decision.nextAttemptAt : null,
+        nextAttemptAt,
         outcome: decision.status === "pending" ? "retried" : decision.status,
       }),
     );
+    outcomes.push({
+      eventId: row.event_id,
+      targetId: target.id,
+      targetName: target.name,
+      attempt,
+      status,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+      nextAttemptAt: nextAttemptAt === null ? null : new Date(nextAttemptAt).toISOString(),
+    });
     return { kind: outcome.kind, error: result.error };
   }
 }

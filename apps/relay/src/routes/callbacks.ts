@@ -69,7 +69,14 @@ callbacks.post("/", callbackAuth(), async (c) => {
       stored.push(...outcome.stored);
     }
   }
-  if (stored.length > 0) c.executionCtx.waitUntil(publishToTail(c.env, stored));
+  if (stored.length > 0) {
+    c.executionCtx.waitUntil(
+      publishToTail(
+        c.env,
+        stored.map((event) => ({ event })),
+      ),
+    );
+  }
   return c.json({ ...totals, ids: records.map((r) => r.id) }, 200);
 });
 

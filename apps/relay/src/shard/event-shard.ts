@@ -3,6 +3,7 @@ import { configStub } from "../bindings.ts";
 import { type RelayEnv, readSettings, type Settings } from "../config.ts";
 import { DeliveryRun } from "../delivery/run.ts";
 import { ArchiveQueue } from "../media/archive-queue.ts";
+import { publishToTail } from "../tail/tail-hub.ts";
 import type { TargetsSnapshot } from "../targets/model.ts";
 import { targetWants } from "../targets/model.ts";
 import { DeliveryQueue } from "./delivery-queue.ts";
@@ -62,6 +63,11 @@ export class EventShard extends DurableObject<RelayEnv> {
       targets: this.targets,
       transaction,
       report: (reports) => configStub(env).reportOutcomes(reports),
+      publish: (outcomes) =>
+        publishToTail(
+          env,
+          outcomes.map((delivery) => ({ delivery })),
+        ),
       retryBaseMs: this.settings.retryBaseMs,
     });
     // An alarm whose retries ran out (or an object reset mid-run) leaves work without an

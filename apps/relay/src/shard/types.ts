@@ -64,6 +64,22 @@ export interface DeliverySummary {
   nextAttemptAt: string | null;
 }
 
+/** One delivery attempt as it ended, for the live tail. */
+export interface DeliveryOutcome {
+  eventId: string;
+  targetId: string;
+  targetName: string;
+  /** The attempt's number in this round (the `bw-relay-attempt` header). */
+  attempt: number;
+  /** The delivery's status after the attempt. */
+  status: DeliveryStatus;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  /** When it is tried again (pending), else null. */
+  nextAttemptAt: string | null;
+}
+
 export interface EventSummary {
   id: string;
   receivedAt: string;

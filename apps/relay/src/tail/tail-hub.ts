@@ -2,11 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { tailStub } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
 import { describeError } from "../describe-error.ts";
-import type { EventSummary } from "../shard/types.ts";
+import type { DeliveryOutcome, EventSummary } from "../shard/types.ts";
+
+/** What the tail sends: an event as it is accepted, or a delivery attempt as it ends. */
+export type TailMessage = { event: EventSummary } | { delivery: DeliveryOutcome };
 
 /**
  * The live tail: one Durable Object holding every `GET /api/tail` WebSocket, hibernatable so
- * idle listeners cost nothing. The Worker publishes each accepted batch after answering.
+ * idle listeners cost nothing. The Worker publishes each accepted batch after answering; each
+ * shard publishes the outcomes of a delivery run at its end.
  */
 export class TailHub extends DurableObject<RelayEnv> {
   constructor(ctx: DurableObjectState, env: RelayEnv) {
@@ -21,11 +25,11 @@ export class TailHub extends DurableObject<RelayEnv> {
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** Sends `{"event": EventSummary}` per event to every listener; returns how many listen. */
-  async publish(events: EventSummary[]): Promise<number> {
+  /** Sends each message to every listener, one WebSocket message each; returns how many listen. */
+  async publish(tail: TailMessage[]): Promise<number> {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return 0;
-    const messages = events.map((event) => JSON.stringify({ event }));
+    const messages = tail.map((message) => JSON.stringify(message));
     for (const socket of sockets) {
       for (const message of messages) {
         try {
@@ -65,11 +69,11 @@ export function tailListenerJoined(): void {
   nobodyListensUntil = 0;
 }
 
-/** Best effort: the events are stored already; a tail that misses one loses nothing. */
-export async function publishToTail(env: RelayEnv, events: EventSummary[]): Promise<void> {
-  if (Date.now() < nobodyListensUntil) return;
+/** Best effort: everything is stored already; a tail that misses a message loses nothing. */
+export async function publishToTail(env: RelayEnv, messages: TailMessage[]): Promise<void> {
+  if (messages.length === 0 || Date.now() < nobodyListensUntil) return;
   try {
-    const listeners = await tailStub(env).publish(events);
+    const listeners = await tailStub(env).publish(messages);
     if (listeners === 0) nobodyListensUntil = Date.now() + NO_LISTENER_RECHECK_MS;
   } catch (err) {
     console.warn("tail publish failed", describeError(err));

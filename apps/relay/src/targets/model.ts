@@ -91,8 +91,8 @@ export interface Refusal {
   refused: { status: 400 | 409; code: string; message: string };
 }
 
-/** The fields only the API shows; a shard needs the rest of them to route and send. */
-const API_ONLY_FIELDS = ["name", "stateReason", "createdAt", "updatedAt"] as const;
+/** The fields only the API shows; a shard needs the rest to route, send and tell the tail. */
+const API_ONLY_FIELDS = ["stateReason", "createdAt", "updatedAt"] as const;
 type DeliveryField = Exclude<(typeof TARGET_FIELDS)[number], (typeof API_ONLY_FIELDS)[number]>;
 const DELIVERY_FIELDS = TARGET_FIELDS.filter(
   (f): f is DeliveryField => !(API_ONLY_FIELDS as readonly string[]).includes(f),
