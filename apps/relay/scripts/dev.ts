@@ -4,12 +4,14 @@
  * 2. starts a demo receiver on 127.0.0.1:8788 that verifies each delivery's signature and
  *    prints the event;
  * 3. starts the relay with `wrangler dev` on 127.0.0.1:8787 (state persisted under .wrangler/);
- * 4. registers the receiver as a target and sends the reference sample callbacks.
+ * 4. registers the receiver as a target and sends the reference sample callbacks, then fresh
+ *    ones from the CLI's generator (`bw-relay trigger`), so every run shows new events.
  * Ctrl-C stops everything.
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { generateCallbacks, generateLifecycle } from "@bw-relay/cli/generate";
 import { exampleBodies } from "@bw-relay/fixtures";
 import { verify } from "@bw-relay/schema";
 import { appDir, ensureDevVars } from "./dev-vars.ts";
@@ -38,7 +40,7 @@ const receiver = createServer((req, res) => {
     });
     const [event] = JSON.parse(body) as { type: string; message: { id: string; text?: string } }[];
     console.log(
-      `[receiver] ${check.ok ? "signature ok" : `signature BAD (${check.reason})`} ` +
+      `[receiver] ${check.ok ? "signature ok" : `signature not this run's (${check.reason}; left over from an earlier pnpm dev, signed with its target's secret?)`} ` +
         `attempt ${req.headers["bw-relay-attempt"]} ${event?.type} message ${event?.message.id}` +
         (event?.message.text ? ` "${event.message.text}"` : ""),
     );
@@ -112,35 +114,29 @@ async function setUpDemo(): Promise<void> {
     console.log(`[demo] POST /callbacks ${name}: ${res.status} ${await res.text()}`);
   }
   // The samples share one message id (the docs reuse it), so from the second run on they are
-  // all duplicates. One fresh callback, sent twice the way Bandwidth retries, shows the flow.
-  const fresh = JSON.stringify([
-    {
-      type: "message-received",
-      time: new Date().toISOString(),
-      description: "Incoming message received",
-      to: "+15554440000",
-      message: {
-        id: `demo-${Date.now()}`,
-        owner: "+15554440000",
-        time: new Date().toISOString(),
-        direction: "in",
-        to: "+15554440000",
-        from: "+15553330000",
-        text: "Hello from pnpm dev",
-        segmentCount: "1",
-      },
-    },
-  ]);
-  for (const attempt of ["fresh callback", "the same again (a Bandwidth retry)"]) {
+  // all duplicates. Fresh traffic from the CLI's generator (what `bw-relay trigger` sends)
+  // shows the flow: an inbound MMS (sent twice, the way Bandwidth retries) and a message's
+  // whole life, sending → sent → delivered.
+  const [inbound] = generateCallbacks("message-received", {
+    mediaCount: 1,
+    text: "Hello from pnpm dev",
+  });
+  const fresh: [string, unknown][] = [
+    ["fresh inbound MMS", inbound],
+    ["the same again (a Bandwidth retry)", inbound],
+    ...generateLifecycle("delivered").map((event): [string, unknown] => [event.type, event]),
+  ];
+  for (const [label, event] of fresh) {
     const res = await fetch(`${RELAY}/callbacks`, {
       method: "POST",
       headers: { authorization: basic, "content-type": "application/json" },
-      body: fresh,
+      body: JSON.stringify([event]),
     });
-    console.log(`[demo] POST /callbacks ${attempt}: ${res.status} ${await res.text()}`);
+    console.log(`[demo] POST /callbacks ${label}: ${res.status} ${await res.text()}`);
   }
+
   console.log(
-    `[demo] try: curl -H 'authorization: Bearer ${vars.ADMIN_TOKEN}' ${RELAY}/api/events | head -c 600`,
+    "[demo] try, in another terminal: npx -y pnpm@12 cli events list   (or cli tail, cli trigger sms, cli doctor)",
   );
 }
 

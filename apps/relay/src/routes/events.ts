@@ -1,6 +1,5 @@
 import { base64urlToText, textToBase64url } from "@bw-relay/schema/encoding";
 import { Hono } from "hono";
-import * as v from "valibot";
 import { ListQuerySchema, ReplaySchema } from "../api/requests.ts";
 import { configStub, forEachShard, shardStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
@@ -11,7 +10,6 @@ import {
   DELIVERY_STATUSES,
   EVENT_STATUSES,
   type EventFilter,
-  type EventSummary,
   type ReplayResult,
   type StoredEventDetail,
 } from "../shard/types.ts";

@@ -1,0 +1,154 @@
+/** `bw-relay events list [filters] [--follow]` and `bw-relay events show ID`. */
+import { type Command, Option } from "commander";
+import type { EventList, EventSummary } from "../api-types.ts";
+import type { ApiClient } from "../client.ts";
+import { type App, type Ctx, examples, intOption } from "../context.ts";
+import { targetId } from "../resolve.ts";
+import { durationOption, formatTime, parseTime } from "../time.ts";
+import { showEvent } from "./event-show.ts";
+import { follow, type ListFlags } from "./follow.ts";
+
+/** The most pages `--all` follows (500 events each), so a huge relay cannot run it forever. */
+const MAX_PAGES = 20;
+
+/** The query of GET /api/events from the flags (names and human times resolved). */
+export async function eventQuery(
+  api: ApiClient,
+  f: ListFlags,
+): Promise<Record<string, string | undefined>> {
+  const now = Date.now();
+  return {
+    type: f.type,
+    direction: f.direction,
+    owner: f.owner,
+    messageId: f.messageId,
+    applicationId: f.applicationId,
+    from: f.from,
+    to: f.to,
+    tag: f.tag,
+    errorCode: f.errorCode,
+    text: f.text,
+    status: f.status,
+    deliveryStatus: f.deliveryStatus,
+    targetId: await targetId(api, f.target),
+    since: f.since === undefined ? undefined : new Date(parseTime(f.since, now)).toISOString(),
+    until: f.until === undefined ? undefined : new Date(parseTime(f.until, now)).toISOString(),
+  };
+}
+
+export function printEvents(ctx: Ctx, events: EventSummary[]): void {
+  const { out } = ctx;
+  out.table(
+    ["RECEIVED", "ID", "TYPE", "DIR", "OWNER", "MESSAGE", "STATUS", "DELIVERIES"],
+    events.map((e) => [
+      formatTime(e.receivedAt),
+      e.id,
+      e.type ?? "(invalid)",
+      e.direction,
+      e.owner,
+      e.messageId,
+      out.status(e.status),
+      e.deliveries.map((d) => `${d.targetName ?? d.targetId}:${d.status}`).join(" ") || null,
+    ]),
+  );
+}
+
+async function list(ctx: Ctx, flags: ListFlags): Promise<void> {
+  const api = ctx.api();
+  const query = await eventQuery(api, flags);
+  if (flags.follow) return follow(ctx, query, flags);
+  const events: EventSummary[] = [];
+  let cursor = flags.cursor;
+  let nextCursor: string | null = null;
+  for (let page = 0; page < (flags.all ? MAX_PAGES : 1); page++) {
+    const answer = await api.get<EventList>("/api/events", {
+      ...query,
+      limit: flags.limit ?? 50,
+      cursor,
+    });
+    events.push(...answer.events);
+    nextCursor = answer.nextCursor;
+    if (!nextCursor) break;
+    cursor = nextCursor;
+  }
+  if (ctx.out.json) return ctx.out.data({ events, nextCursor });
+  if (events.length === 0) return ctx.out.line("no events match");
+  printEvents(ctx, events);
+  if (nextCursor) {
+    ctx.out.line(ctx.out.c.dim(`more: add --cursor ${nextCursor} (or --all)`));
+  }
+}
+
+export function registerEvents(program: Command, app: App): void {
+  const events = program
+    .command("events")
+    .description("recent events, their deliveries and attempts");
+  examples(events, ["events list --since 2h", "events show evt_889ce9ac63aaf35593c94ae2813c53cb"]);
+
+  const listCmd = events
+    .command("list")
+    .alias("ls")
+    .description("recent events, newest first; every filter of GET /api/events")
+    .option("--type <type>", "event type (message-received, message-failed, …)")
+    .addOption(new Option("--direction <dir>", "message direction").choices(["in", "out"]))
+    .option("--owner <number>", "message.owner")
+    .option("--message-id <id>", "message.id (all the callbacks of one message)")
+    .option("--application-id <id>", "message.applicationId")
+    .option("--from <number>", "message.from")
+    .option("--to <number>", "a recipient")
+    .option("--tag <tag>", "message.tag")
+    .option("--error-code <code>", "a message-failed error code (e.g. 4432)")
+    .option("--text <text>", "message.text contains it (any case)")
+    .addOption(
+      new Option(
+        "--status <status>",
+        "the event's status (with --target: that delivery's)",
+      ).choices(["quarantined", "stored", "pending", "delivered", "failed", "dead"]),
+    )
+    .addOption(
+      new Option("--delivery-status <status>", "events with a delivery in this status").choices([
+        "pending",
+        "delivered",
+        "failed",
+        "dead",
+      ]),
+    )
+    .option("--target <target>", "events with a delivery to this target (name or id)")
+    .option("--since <time>", "received at or after: 30m, 2h, 1d, an ISO date-time or unix ms")
+    .option("--until <time>", "received at or before (same forms)")
+    .option("--limit <n>", "events per page (1-500, default 50)", intOption("--limit", 1, 500))
+    .option("--cursor <cursor>", "the next page (printed under a full page)")
+    .option("--all", `follow the pages (at most ${MAX_PAGES})`)
+    .option("-f, --follow", "keep polling and print new events as they arrive")
+    .option(
+      "--interval <time>",
+      "with --follow: how often to poll (default 2s)",
+      durationOption("--interval"),
+    )
+    .option(
+      "--max <n>",
+      "with --follow: stop after this many new events",
+      intOption("--max", 1, 1_000_000),
+    )
+    .option("--for <time>", "with --follow: stop after this long", durationOption("--for"));
+  examples(listCmd, [
+    "events list",
+    "events list --since 2h --type message-failed",
+    "events list --target my-app --delivery-status dead",
+    "events list --from +15551234567 --text invoice --json",
+    "events list --follow --type message-received",
+  ]).action(async (flags: ListFlags, cmd: Command) => list(app.ctx(cmd), flags));
+
+  const show = events
+    .command("show")
+    .argument("<id>", "an event id (evt_…)")
+    .description("one event: raw and normalized side by side, what changed, issues, every attempt")
+    .option("--raw", "print only the event as received (JSON)")
+    .option("--normalized", "print only the event as forwarded (JSON)");
+  examples(show, [
+    "events show evt_889ce9ac63aaf35593c94ae2813c53cb",
+    "events show evt_… --normalized | jq .message",
+  ]).action(async (id: string, flags: { raw?: boolean; normalized?: boolean }, cmd: Command) =>
+    showEvent(app.ctx(cmd), id, flags),
+  );
+}

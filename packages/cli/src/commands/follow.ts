@@ -1,0 +1,92 @@
+/**
+ * `events list --follow`: polls GET /api/events and prints each new event once, oldest first.
+ * Each poll looks back a few seconds before the newest event seen, because events stored by
+ * different shards can become visible slightly out of order; ids already printed are skipped.
+ */
+import type { EventList, EventSummary } from "../api-types.ts";
+import type { Ctx } from "../context.ts";
+import { eventLine } from "../render.ts";
+import { SeenSet, sleep } from "../util.ts";
+
+export interface ListFlags {
+  type?: string;
+  direction?: string;
+  owner?: string;
+  messageId?: string;
+  applicationId?: string;
+  from?: string;
+  to?: string;
+  tag?: string;
+  errorCode?: string;
+  text?: string;
+  status?: string;
+  deliveryStatus?: string;
+  target?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
+  all?: boolean;
+  follow?: boolean;
+  interval?: number;
+  max?: number;
+  for?: number;
+}
+
+const OVERLAP_MS = 5_000;
+const MAX_PAGES_PER_POLL = 10;
+
+export async function follow(
+  ctx: Ctx,
+  query: Record<string, string | undefined>,
+  flags: ListFlags,
+): Promise<void> {
+  const api = ctx.api();
+  const interval = flags.interval ?? 2_000;
+  const deadline = flags.for === undefined ? Number.POSITIVE_INFINITY : Date.now() + flags.for;
+  const seen = new SeenSet();
+  let newest = query.since ? Date.parse(query.since) : 0;
+  let fresh = 0;
+
+  const emit = (events: EventSummary[], counts: boolean) => {
+    for (const e of events.sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt))) {
+      if (!seen.add(e.id)) continue;
+      newest = Math.max(newest, Date.parse(e.receivedAt));
+      if (counts) {
+        if (flags.max !== undefined && fresh >= flags.max) return;
+        fresh++;
+      }
+      if (ctx.out.json) ctx.out.record({ type: "event", via: "poll", event: e });
+      else ctx.out.line(eventLine(ctx.out, e));
+    }
+  };
+
+  // Like `tail -f`: the latest few first, then what arrives.
+  const first = await api.get<EventList>("/api/events", { ...query, limit: flags.limit ?? 20 });
+  emit(first.events, false);
+  if (newest === 0) newest = Date.now() - OVERLAP_MS;
+  if (!ctx.out.json) ctx.out.note(ctx.out.c.dim("following new events (Ctrl-C to stop)…"));
+
+  const done = () =>
+    ctx.signal.aborted || Date.now() >= deadline || (flags.max !== undefined && fresh >= flags.max);
+  while (!done()) {
+    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), ctx.signal);
+    if (done()) break;
+    const floor = query.since ? Date.parse(query.since) : 0;
+    const since = new Date(Math.max(newest - OVERLAP_MS, floor)).toISOString();
+    const found: EventSummary[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+      const answer = await api.get<EventList>("/api/events", {
+        ...query,
+        since,
+        limit: 500,
+        cursor,
+      });
+      found.push(...answer.events);
+      if (!answer.nextCursor) break;
+      cursor = answer.nextCursor;
+    }
+    emit(found, true);
+  }
+}
