@@ -100,7 +100,8 @@ describe("GET /metrics with targets", () => {
     expect(text).toMatch(
       /^bw_relay_target_oldest_pending_age_seconds\{target="tgt_\w+",target_name="[^"\\]*(\\.[^"\\]*)*"\} 0$/m,
     );
-    const stats = await api<{ targets: { lagMs: unknown }[] }>("/api/stats");
+    const stats = await api<{ targets: { lagMs: unknown; latencyMs: unknown }[] }>("/api/stats");
     expect(stats.targets[0]?.lagMs).toEqual({ avg: null, max: null });
+    expect(stats.targets[0]?.latencyMs).toEqual({ p50: null, p95: null });
   });
 });

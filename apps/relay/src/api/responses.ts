@@ -144,6 +144,7 @@ export const Stats = v.strictObject({
       successRate: nullable(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
       lagMs: v.strictObject({ avg: nullable(v.number()), max: nullable(v.number()) }),
       oldestPendingAgeMs: nullable(v.number()),
+      latencyMs: v.strictObject({ p50: nullable(v.number()), p95: nullable(v.number()) }),
     }),
   ),
 });

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { configStub, forEachShard } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
+import { addBuckets, quantileBound } from "../shard/latency-buckets.ts";
 import type { ShardStats } from "../shard/types.ts";
 import type { Target } from "../targets/model.ts";
 
@@ -54,6 +55,7 @@ stats.get("/", async (c) => {
     const delivered = sum("delivered");
     const attempts = sum("attempts");
     const oldestPending = minOrNull(parts.map((p) => p.oldestPendingReceivedAt));
+    const buckets = parts.reduce<number[]>((acc, p) => addBuckets(acc, p.latencyBuckets), []);
     return {
       id: t.id,
       name: t.name,
@@ -73,6 +75,11 @@ stats.get("/", async (c) => {
         max: delivered === 0 ? null : parts.reduce((acc, p) => Math.max(acc, p.lagMsMax), 0),
       },
       oldestPendingAgeMs: oldestPending === null ? null : now - oldestPending,
+      // Attempt durations: the upper bound of the bucket that holds the 50th and 95th percentile.
+      latencyMs: {
+        p50: quantileBound(buckets, 0.5),
+        p95: quantileBound(buckets, 0.95),
+      },
     };
   });
   return c.json({

@@ -1,4 +1,5 @@
 import { ERROR_CODE_COLUMN, errorCodeFields, filterSql } from "./event-filter-sql.ts";
+import { LATENCY_BUCKET_SQL, LATENCY_BUCKETS_MS } from "./latency-buckets.ts";
 import type {
   Attempt,
   DeliveryStatus,
@@ -178,6 +179,7 @@ export class ShardQueries {
         lagMsSum: 0,
         lagMsMax: 0,
         oldestPendingReceivedAt: null,
+        latencyBuckets: LATENCY_BUCKETS_MS.map(() => 0),
       };
       return targets[id];
     };
@@ -193,6 +195,12 @@ export class ShardQueries {
       const e = entry(r.target_id);
       e.attempts = r.n;
       e.successfulAttempts = r.ok;
+    }
+    for (const r of this.sql.exec<{ target_id: string; bucket: number; n: number }>(
+      `SELECT target_id, ${LATENCY_BUCKET_SQL} AS bucket, COUNT(*) AS n
+       FROM attempts GROUP BY target_id, bucket`,
+    )) {
+      entry(r.target_id).latencyBuckets[r.bucket] = r.n;
     }
     for (const r of this.sql.exec<{ target_id: string; total: number; max: number }>(
       `SELECT d.target_id, SUM(d.delivered_at - e.received_at) AS total,

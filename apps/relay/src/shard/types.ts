@@ -173,6 +173,8 @@ export interface ShardStats {
       successfulAttempts: number;
       lagMsSum: number;
       lagMsMax: number;
+      /** Attempt durations counted per LATENCY_BUCKETS_MS bucket. */
+      latencyBuckets: number[];
       oldestPendingReceivedAt: number | null;
     }
   >;
