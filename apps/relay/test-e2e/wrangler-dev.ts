@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** wrangler.jsonc without its comment lines, `main` made absolute. */
+/** wrangler.jsonc without its comment lines, `main` and `assets.directory` made absolute. */
 function configFor(dir: string): string {
   const text = readFileSync(join(appDir, "wrangler.jsonc"), "utf8")
     .split("\n")
@@ -39,6 +39,9 @@ function configFor(dir: string): string {
   const config = JSON.parse(text) as Record<string, unknown>;
   delete config.$schema;
   config.main = join(appDir, String(config.main));
+  // The console's static assets, relative to wrangler.jsonc like `main`.
+  const assets = config.assets as { directory?: string } | undefined;
+  if (assets?.directory) assets.directory = join(appDir, assets.directory);
   const path = join(dir, "wrangler.json");
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;

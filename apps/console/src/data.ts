@@ -1,0 +1,56 @@
+/** A tiny fetch-on-render hook: what each view loads, with its error and a reload. */
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { api, describeFailure } from "./api.ts";
+
+export interface Loaded<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+export function useApi<T>(path: string | null): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+
+  // `generation` is in the dependencies only to re-run the fetch on reload().
+  useEffect(() => {
+    if (!path) return;
+    let cancelled = false;
+    setLoading(true);
+    api<T>("GET", path)
+      .then((result) => {
+        if (cancelled) return;
+        setData(result);
+        setError(null);
+      })
+      .catch((err) => {
+        if (!cancelled) setError(describeFailure(err));
+      })
+      .finally(() => {
+        if (!cancelled) setLoading(false);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [path, generation]);
+
+  return { data, error, loading, reload };
+}
+
+/** Fetches every page of an event query up to `max` events (for counts and charts). */
+export async function fetchAllEvents<E>(query: string, max: number): Promise<E[]> {
+  const events: E[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = query ? "&" : "?";
+    const path: string = `/api/events${query}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page: { events: E[]; nextCursor: string | null } = await api("GET", path);
+    events.push(...page.events);
+    cursor = page.nextCursor;
+  } while (cursor && events.length < max);
+  return events;
+}
