@@ -187,6 +187,8 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
   it("draws the overview charts", async () => {
     await page.getByRole("link", { name: "Overview" }).click();
     await page.locator(".chart canvas").first().waitFor(WAIT);
+    // The per-minute series are counted from the events API: wait until they hold events.
+    await page.locator('.chart [role="img"][aria-label*="Totals: message-"]').first().waitFor(WAIT);
     await page.getByText("Events per minute by type").waitFor(WAIT);
     await shot(page, "overview");
     await page.setViewportSize({ width: 390, height: 844 });

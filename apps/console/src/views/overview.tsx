@@ -122,12 +122,16 @@ export function Overview() {
         />
         <Bars
           title="Per-target lag: average acceptance → delivery"
-          rows={(s?.targets ?? []).map((t) => [t.name, t.lagMs.avg ?? 0])}
+          rows={(s?.targets ?? [])
+            .filter((t) => t.lagMs.avg !== null)
+            .map((t) => [t.name, t.lagMs.avg ?? 0])}
           format={formatMs}
         />
         <Bars
           title="Per-target oldest pending delivery"
-          rows={(s?.targets ?? []).map((t) => [t.name, t.oldestPendingAgeMs ?? 0])}
+          rows={(s?.targets ?? [])
+            .filter((t) => t.oldestPendingAgeMs !== null)
+            .map((t) => [t.name, t.oldestPendingAgeMs ?? 0])}
           format={formatMs}
         />
       </div>
