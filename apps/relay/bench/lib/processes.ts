@@ -4,19 +4,11 @@
  * Everything started here is killed when the run ends, fails or is interrupted.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -183,10 +175,16 @@ export async function startWrangler(opts: WranglerOptions): Promise<Wrangler> {
     );
   }
   // wrangler dev also reloads when its config file changes: serve a copy taken with the bundle.
-  // (Relative paths in it would resolve from the build folder; `main` is the only one, and the
-  // bundle given on the command line replaces it.)
+  // Relative paths in it would resolve from the build folder: `main` is replaced by the bundle
+  // given on the command line, and the static assets' directory is made absolute here.
   const config = join(buildDir, "wrangler.jsonc");
-  if (!reuse) copyFileSync(join(opts.cwd, "wrangler.jsonc"), config);
+  if (!reuse) {
+    const text = readFileSync(join(opts.cwd, "wrangler.jsonc"), "utf8").replace(
+      /("directory"\s*:\s*")([^"]+)(")/g,
+      (_, open: string, dir: string, close: string) => `${open}${resolve(opts.cwd, dir)}${close}`,
+    );
+    writeFileSync(config, text);
+  }
   const args = [
     "dev",
     join(buildDir, "index.js"),
