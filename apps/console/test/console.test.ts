@@ -163,6 +163,37 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await shot(page, "targets");
   });
 
+  it("edits a target's headers and application ids; values come back masked", async () => {
+    const row = page.locator(`tr[data-target-id="${crm}"]`);
+    await row.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Headers").fill("X-Api-Key: k-123");
+    await page.getByLabel("Application ids").fill("app-1, app-2");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await rig.admin<{ target: { headers: object } }>("GET", `/api/targets/${crm}`)).target
+            .headers,
+      )
+      .toEqual({ "X-Api-Key": "********" });
+    const { target } = await rig.admin<{ target: { applicationIds: string[] } }>(
+      "GET",
+      `/api/targets/${crm}`,
+    );
+    expect(target.applicationIds).toEqual(["app-1", "app-2"]);
+    // Saving again without touching the masked header keeps its real value (nothing is sent).
+    await row.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Application ids").fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await rig.admin<{ target: { applicationIds: string[] } }>("GET", `/api/targets/${crm}`))
+            .target.applicationIds,
+      )
+      .toEqual([]);
+  });
+
   it("counts dead deliveries, then recovers them", async () => {
     await expect
       .poll(

@@ -1,6 +1,7 @@
 /**
- * Create or edit a target. Lists are comma-separated; on edit, only changed fields are sent,
- * because the API refuses masked values (`********`) sent back as they were shown.
+ * Create or edit a target. Lists are comma-separated, headers one `Name: value` a line; on
+ * edit, only changed fields are sent, because the API refuses masked values (`********`) sent
+ * back as they were shown: headers left as shown keep their real values.
  */
 import { useState } from "preact/hooks";
 import { api, describeFailure } from "../api.ts";
@@ -13,12 +14,25 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** `Name: value` lines into a header record (a line without a colon is a name with no value). */
+function headersOf(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    const name = (colon < 0 ? line : line.slice(0, colon)).trim();
+    if (name) headers[name] = colon < 0 ? "" : line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
 interface Draft {
   name: string;
   url: string;
   eventTypes: string;
   directions: string;
   owners: string;
+  applicationIds: string;
+  headers: string;
   maxAttempts: string;
   timeoutMs: string;
 }
@@ -30,6 +44,10 @@ function draftOf(t: Target | null): Draft {
     eventTypes: t?.eventTypes.join(", ") ?? "",
     directions: t?.directions.join(", ") ?? "",
     owners: t?.owners.join(", ") ?? "",
+    applicationIds: t?.applicationIds.join(", ") ?? "",
+    headers: Object.entries(t?.headers ?? {})
+      .map(([name, value]) => `${name}: ${value}`)
+      .join("\n"),
     maxAttempts: String(t?.maxAttempts ?? 10),
     timeoutMs: String(t?.timeoutMs ?? 10000),
   };
@@ -42,6 +60,8 @@ function body(d: Draft): Record<string, unknown> {
     eventTypes: list(d.eventTypes),
     directions: list(d.directions),
     owners: list(d.owners),
+    applicationIds: list(d.applicationIds),
+    headers: headersOf(d.headers),
     maxAttempts: Number(d.maxAttempts),
     timeoutMs: Number(d.timeoutMs),
   };
@@ -113,6 +133,21 @@ export function TargetForm({
         {field("eventTypes", "Event types", "comma-separated; empty: every type")}
         {field("directions", "Directions", "in, out; empty: both")}
         {field("owners", "Owners", "comma-separated numbers; empty: all")}
+        {field("applicationIds", "Application ids", "comma-separated; empty: all")}
+        <div class="field">
+          <label for="t-headers">Headers</label>
+          <textarea
+            id="t-headers"
+            rows={3}
+            value={draft.headers}
+            aria-describedby="t-headers-hint"
+            onInput={(e) => setDraft({ ...draft, headers: e.currentTarget.value })}
+          />
+          <small id="t-headers-hint" class="muted">
+            one <code>Name: value</code> a line; configured values show as ******** and keep their
+            real value unless you change them
+          </small>
+        </div>
         {field("maxAttempts", "Max attempts", "1–50", "numeric")}
         {field("timeoutMs", "Timeout (ms)", "1000–30000", "numeric")}
       </div>
