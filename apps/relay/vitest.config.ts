@@ -25,6 +25,8 @@ export default defineConfig({
           BANDWIDTH_API_PASSWORD: "bw-api-secret-password",
           PUBLIC_URL: "",
           MEDIA_ACCOUNT_IDS: "",
+          SHARD_LOCATION_HINT: "",
+          SHARD_JURISDICTION: "",
         },
         // Anything that leaves the isolate without going through the test's fetch stub fails loudly.
         outboundService: (request: Request) =>

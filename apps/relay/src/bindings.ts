@@ -11,11 +11,42 @@ export function shardName(index: number): string {
   return `shard-${index}`;
 }
 
+/**
+ * Shard `index`, placed as SHARD_JURISDICTION and SHARD_LOCATION_HINT say. A jurisdiction is
+ * part of an object's identity: changing it later starts new, empty shards. A location hint
+ * only matters when a shard is first created.
+ */
 export function shardStub(env: RelayEnv, index: number) {
-  return env.EVENT_SHARD.getByName(shardName(index));
+  const { shardJurisdiction, shardLocationHint } = readSettings(env);
+  const namespace = shardJurisdiction ? inJurisdiction(env, shardJurisdiction) : env.EVENT_SHARD;
+  return namespace.getByName(
+    shardName(index),
+    shardLocationHint ? { locationHint: shardLocationHint } : undefined,
+  );
 }
 
 export type ShardStub = ReturnType<typeof shardStub>;
+
+let jurisdictionUnsupported = false;
+
+/**
+ * The shards' namespace in a jurisdiction. The local runtime (`wrangler dev`, workerd) does
+ * not implement jurisdictions and throws; there the setting is reported and ignored, so a
+ * `.dev.vars` copied from production still runs. Deployed, it applies.
+ */
+function inJurisdiction(env: RelayEnv, jurisdiction: DurableObjectJurisdiction) {
+  if (!jurisdictionUnsupported) {
+    try {
+      return env.EVENT_SHARD.jurisdiction(jurisdiction);
+    } catch (err) {
+      jurisdictionUnsupported = true;
+      console.warn(
+        `SHARD_JURISDICTION=${jurisdiction} is ignored: this runtime does not implement jurisdictions (${err instanceof Error ? err.message : "error"}); deployed, it applies`,
+      );
+    }
+  }
+  return env.EVENT_SHARD;
+}
 
 /** Every shard of the relay (`SHARD_COUNT` of them). */
 export function allShards(env: RelayEnv): ShardStub[] {
@@ -28,6 +59,47 @@ export function forEachShard<T>(
   call: (shard: ShardStub) => Promise<T>,
 ): Promise<T[]> {
   return Promise.all(allShards(env).map(call));
+}
+
+/**
+ * A Worker keeps at most six connections open at once; more calls only queue behind them,
+ * and a listing over 256 shards would hold its memory for all of them. Calls run at most this
+ * many at a time.
+ */
+export const FAN_OUT_CONCURRENCY = 6;
+
+/** What a fan-out got: the answers of the shards that answered, and the ones that failed. */
+export interface FanOut<T> {
+  results: { index: number; value: T }[];
+  failedShards: number[];
+}
+
+/**
+ * Calls every shard, FAN_OUT_CONCURRENCY at a time, and gathers what each answered: a shard
+ * that fails is named in `failedShards` instead of failing the whole request (a listing can
+ * say it is partial).
+ */
+export async function fanOut<T>(
+  env: RelayEnv,
+  call: (shard: ShardStub) => Promise<T>,
+): Promise<FanOut<T>> {
+  const shards = allShards(env);
+  const out: FanOut<T> = { results: [], failedShards: [] };
+  let next = 0;
+  const worker = async () => {
+    while (next < shards.length) {
+      const index = next++;
+      try {
+        out.results.push({ index, value: await call(shards[index] as ShardStub) });
+      } catch {
+        out.failedShards.push(index);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FAN_OUT_CONCURRENCY, shards.length) }, worker));
+  out.results.sort((a, b) => a.index - b.index);
+  out.failedShards.sort((a, b) => a - b);
+  return out;
 }
 
 /** Like forEachShard, but waits for every shard and reports each outcome. */

@@ -13,6 +13,10 @@ export interface OptionalBindings {
   PUBLIC_URL?: string;
   /** Bandwidth account (v2) or user (v1) ids whose media the proxy serves (a var; all if unset). */
   MEDIA_ACCOUNT_IDS?: string;
+  /** Where shards are created first (a Durable Object location hint such as `enam`). */
+  SHARD_LOCATION_HINT?: string;
+  /** A jurisdiction the shards' data stays in (`eu`, `fedramp`, …). */
+  SHARD_JURISDICTION?: string;
   /** R2 bucket for `MEDIA_ARCHIVE=r2` (bound in wrangler.jsonc; a config may leave it out). */
   MEDIA?: R2Bucket;
 }
@@ -44,7 +48,30 @@ export interface Settings {
   publicOrigin: string | null;
   /** The accounts whose media is proxied; null: every account. */
   mediaAccountIds: ReadonlySet<string> | null;
+  /** Placement of the shards (docs/scaling.md); null: Cloudflare's default. */
+  shardLocationHint: DurableObjectLocationHint | null;
+  shardJurisdiction: DurableObjectJurisdiction | null;
 }
+
+const LOCATION_HINTS = [
+  "wnam",
+  "enam",
+  "sam",
+  "weur",
+  "eeur",
+  "apac",
+  "apac-ne",
+  "apac-se",
+  "oc",
+  "afr",
+  "me",
+] as const satisfies readonly DurableObjectLocationHint[];
+const JURISDICTIONS = [
+  "eu",
+  "fedramp",
+  "fedramp-high",
+  "us",
+] as const satisfies readonly DurableObjectJurisdiction[];
 
 const cache = new WeakMap<object, Settings>();
 
@@ -63,6 +90,12 @@ export function readSettings(env: RelayEnv): Settings {
     retryBaseMs: intVar(env.RETRY_BASE_MS, "RETRY_BASE_MS", 5000, 1, 3_600_000),
     publicOrigin: publicOrigin(env.PUBLIC_URL),
     mediaAccountIds: listVar(env.MEDIA_ACCOUNT_IDS),
+    shardLocationHint: optionalChoice(
+      env.SHARD_LOCATION_HINT,
+      "SHARD_LOCATION_HINT",
+      LOCATION_HINTS,
+    ),
+    shardJurisdiction: optionalChoice(env.SHARD_JURISDICTION, "SHARD_JURISDICTION", JURISDICTIONS),
   };
   cache.set(env, settings);
   return settings;
@@ -78,6 +111,18 @@ function choiceVar<const C extends readonly [string, ...string[]]>(
   if (choices.includes(value)) return value;
   console.warn(`setting ${name} is not one of ${choices.join(", ")}; using ${choices[0]}`);
   return choices[0];
+}
+
+/** One of `choices`, or null when unset; anything else is warned about and ignored. */
+function optionalChoice<const C extends readonly string[]>(
+  value: string | undefined,
+  name: string,
+  choices: C,
+): C[number] | null {
+  if (value === undefined || value.trim() === "") return null;
+  if (choices.includes(value.trim())) return value.trim();
+  console.warn(`setting ${name} is not one of ${choices.join(", ")}; ignored`);
+  return null;
 }
 
 function intVar(

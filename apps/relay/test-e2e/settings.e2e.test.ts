@@ -30,6 +30,7 @@ beforeAll(async () => {
     BANDWIDTH_API_PASSWORD: "e2e-api-password",
     PUBLIC_URL: "https://relay.example.com",
     MEDIA_ACCOUNT_IDS: "9900902",
+    SHARD_LOCATION_HINT: "enam",
   });
 }, 120_000);
 
@@ -60,6 +61,8 @@ describe("settings from .dev.vars under wrangler dev", () => {
         RETRY_BASE_MS: 250,
         PUBLIC_URL: "https://relay.example.com",
         MEDIA_ACCOUNT_IDS: ["9900902"],
+        SHARD_LOCATION_HINT: "enam",
+        SHARD_JURISDICTION: null,
         CALLBACK_USERNAME: "set",
         CALLBACK_PASSWORD: "set",
         CALLBACK_CREDENTIALS: { pairs: 3 },

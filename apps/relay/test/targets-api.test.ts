@@ -225,6 +225,8 @@ describe("GET /api/settings", () => {
       RETRY_BASE_MS: 5000,
       PUBLIC_URL: null,
       MEDIA_ACCOUNT_IDS: null,
+      SHARD_LOCATION_HINT: null,
+      SHARD_JURISDICTION: null,
       CALLBACK_USERNAME: "set",
       CALLBACK_PASSWORD: "set",
       CALLBACK_CREDENTIALS: { pairs: 3 },

@@ -177,9 +177,16 @@ export const OPERATIONS: readonly Operation[] = [
     auth: "bearer",
     query: ListQuerySchema,
     responses: {
-      200: { description: "A page of events; `nextCursor` fetches the next.", schema: "EventList" },
+      200: {
+        description:
+          "A page of events; `nextCursor` fetches the next; `failedShards` names shards that could not be read (a partial page).",
+        schema: "EventList",
+      },
       400: err("`invalid_query` (naming the parameter) or `invalid_cursor`"),
-      ...ADMIN_ERRORS,
+      401: ADMIN_ERRORS[401],
+      503: err(
+        "`not_configured` (ADMIN_TOKEN unset) or `storage_unavailable` (no shard could be read)",
+      ),
     },
   },
   {

@@ -51,6 +51,8 @@ export const EventSummary = v.strictObject({
 export const EventList = v.strictObject({
   events: v.array(EventSummary),
   nextCursor: nullable(v.string()),
+  /** Shards that could not be read: the page is partial (empty when complete). */
+  failedShards: v.array(Count),
 });
 
 const Attempt = v.strictObject({
@@ -162,6 +164,8 @@ export const Settings = v.strictObject({
     RETRY_BASE_MS: Count,
     PUBLIC_URL: nullable(v.string()),
     MEDIA_ACCOUNT_IDS: nullable(v.array(v.string())),
+    SHARD_LOCATION_HINT: nullable(v.string()),
+    SHARD_JURISDICTION: nullable(v.string()),
     CALLBACK_USERNAME: SetOrUnset,
     CALLBACK_PASSWORD: SetOrUnset,
     CALLBACK_CREDENTIALS: v.union([

@@ -1,7 +1,7 @@
 import { base64urlToText, textToBase64url } from "@bw-relay/schema/encoding";
 import { Hono } from "hono";
 import { ListQuerySchema, ReplaySchema } from "../api/requests.ts";
-import { configStub, forEachShard, shardStub } from "../bindings.ts";
+import { configStub, fanOut, forEachShard, shardStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
@@ -65,16 +65,26 @@ events.get("/", async (c) => {
   }
   if (cursor !== undefined) filter.before = decodeCursor(cursor);
 
-  // All events of a message live in one shard: no fan-out needed.
-  const pages =
+  // All events of a message live in one shard; otherwise every shard, a few at a time, and
+  // a listing that some shards could not answer says which instead of failing whole.
+  const { pages, failedShards } =
     filter.messageId !== undefined
-      ? [
-          await shardStub(
-            c.env,
-            shardIndexFor(filter.messageId, readSettings(c.env).shardCount),
-          ).list(filter),
-        ]
-      : await forEachShard(c.env, (shard) => shard.list(filter));
+      ? {
+          pages: [
+            await shardStub(
+              c.env,
+              shardIndexFor(filter.messageId, readSettings(c.env).shardCount),
+            ).list(filter),
+          ],
+          failedShards: [],
+        }
+      : await fanOut(c.env, (shard) => shard.list(filter)).then((out) => ({
+          pages: out.results.map((r) => r.value),
+          failedShards: out.failedShards,
+        }));
+  if (failedShards.length > 0 && pages.length === 0) {
+    throw new HttpError(503, "storage_unavailable", "No shard could be read; retry the request.");
+  }
   const merged = pages
     .flat()
     .sort(
@@ -89,7 +99,7 @@ events.get("/", async (c) => {
     c.env,
     page.map((e) => e.summary),
   );
-  return c.json({ events: list, nextCursor });
+  return c.json({ events: list, nextCursor, failedShards });
 });
 
 /** Each delivery with its target's name beside the id (null for a target since deleted). */

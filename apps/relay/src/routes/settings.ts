@@ -27,6 +27,8 @@ settings.get("/", (c) => {
       RETRY_BASE_MS: s.retryBaseMs,
       PUBLIC_URL: s.publicOrigin,
       MEDIA_ACCOUNT_IDS: s.mediaAccountIds ? [...s.mediaAccountIds] : null,
+      SHARD_LOCATION_HINT: s.shardLocationHint,
+      SHARD_JURISDICTION: s.shardJurisdiction,
       CALLBACK_USERNAME: isSet(c.env.CALLBACK_USERNAME),
       CALLBACK_PASSWORD: isSet(c.env.CALLBACK_PASSWORD),
       CALLBACK_CREDENTIALS:
