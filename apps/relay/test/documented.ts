@@ -1,6 +1,6 @@
+import { RESPONSES } from "@bw-relay/api";
 import * as v from "valibot";
 import { OPERATIONS } from "../src/api/operations.ts";
-import * as R from "../src/api/responses.ts";
 
 /**
  * Holds a response the suite received to the API's description (src/api/operations.ts and
@@ -30,7 +30,7 @@ export async function checkDocumented(method: string, path: string, response: Re
   } catch {
     throw new Error(`${method} ${path} answered ${response.status} with a body that is not JSON`);
   }
-  const result = v.safeParse(R[schemaName] as v.GenericSchema, body);
+  const result = v.safeParse(RESPONSES[schemaName] as v.GenericSchema, body);
   if (!result.success) {
     const issues = result.issues
       .slice(0, 5)

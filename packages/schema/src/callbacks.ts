@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { KNOWN_EVENT_TYPES, type KnownEventType } from "./event-types.ts";
 import {
   INTEGER_STRING,
   isIsoDateTime,
@@ -20,22 +21,7 @@ import {
  * ("message.to.1 must be a phone number (a string)"): `normalize` turns issues into that form.
  */
 
-/** Every callback type the reference documents, historical spellings included. */
-export const KNOWN_EVENT_TYPES = [
-  "message-received",
-  "message-sending",
-  "message-sent",
-  "message-delivered",
-  "message-failed",
-  "message-read",
-  "suggestion-response",
-  "requested-location-response",
-  "request-location-response",
-  "message-queued",
-] as const;
-
-/** One of {@link KNOWN_EVENT_TYPES}. */
-export type KnownEventType = (typeof KNOWN_EVENT_TYPES)[number];
+export { KNOWN_EVENT_TYPES, type KnownEventType } from "./event-types.ts";
 
 const TIMESTAMP_MESSAGE = "must be an ISO-8601 date-time string such as 2026-01-01T12:00:00.000Z";
 

@@ -1,8 +1,8 @@
+import { RESPONSES } from "@bw-relay/api";
 import { CallbackEventSchema } from "@bw-relay/schema";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { type Answer, type Auth, OPERATIONS, type Operation } from "./operations.ts";
-import * as R from "./responses.ts";
 
 type Json = Record<string, unknown>;
 
@@ -88,7 +88,7 @@ export function openApiDocument(version: string): Json {
   }
   const schemas = {
     ...Object.fromEntries(
-      Object.entries(R).map(([name, schema]) => [
+      Object.entries(RESPONSES).map(([name, schema]) => [
         name,
         jsonSchema(schema as v.GenericSchema, "output"),
       ]),

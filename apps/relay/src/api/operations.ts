@@ -5,6 +5,7 @@
  * route or status is missing.
  */
 
+import type { ResponseName } from "@bw-relay/api";
 import { CallbackEventSchema } from "@bw-relay/schema";
 import type * as v from "valibot";
 import {
@@ -15,13 +16,12 @@ import {
   RotateSecretSchema,
   UpdateTargetSchema,
 } from "./requests.ts";
-import type * as R from "./responses.ts";
 
 export type Auth = "none" | "basic" | "bearer" | "bearer-or-query-token" | "media-token";
 
 /** A response: a named JSON schema, or another media type. */
 export type Answer =
-  | { description: string; schema: keyof typeof R }
+  | { description: string; schema: ResponseName }
   | { description: string; mediaType: "text/plain" | "application/octet-stream" | null };
 
 export interface Operation {

@@ -1,22 +1,13 @@
 /** Shapes that cross the Worker <-> EventShard RPC boundary and the admin API. */
 
-export type EventStatus = "quarantined" | "stored" | "pending" | "delivered" | "failed" | "dead";
-export type DeliveryStatus = "pending" | "delivered" | "failed" | "dead";
+export {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  EVENT_STATUSES,
+  type EventStatus,
+} from "@bw-relay/api";
 
-export const EVENT_STATUSES: readonly EventStatus[] = [
-  "quarantined",
-  "stored",
-  "pending",
-  "delivered",
-  "failed",
-  "dead",
-];
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
-  "pending",
-  "delivered",
-  "failed",
-  "dead",
-];
+import type { DeliveryStatus, EventStatus } from "@bw-relay/api";
 
 /**
  * Stored in `events.raw` when the event as received serializes exactly like its normalized

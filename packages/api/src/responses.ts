@@ -1,11 +1,11 @@
 /**
- * The response shapes of the relay's HTTP API as valibot schemas: the OpenAPI document is
- * generated from them (api/openapi.ts), and the test suite checks every response it receives
- * against them (test/helpers.ts), so the document cannot drift from what the relay answers.
- * Objects are strict: a field the relay sends must be described here.
+ * The response shapes of the relay's HTTP API as valibot schemas: the relay's OpenAPI document
+ * is generated from them, its test suite checks every response it receives against them, and
+ * the CLI and the console read the API with the types inferred from them (index.ts), so none
+ * of the four can drift. Objects are strict: a field the relay sends must be described here.
  */
 import * as v from "valibot";
-import { DELIVERY_STATUSES, EVENT_STATUSES } from "../shard/types.ts";
+import { DELIVERY_STATUSES, EVENT_STATUSES, TARGET_STATES } from "./statuses.ts";
 
 const Time = v.pipe(v.string(), v.isoTimestamp());
 const nullable = <S extends v.GenericSchema>(schema: S) => v.nullable(schema);
@@ -93,7 +93,7 @@ export const Target = v.strictObject({
   applicationIds: v.array(v.string()),
   headers: v.record(v.string(), v.string()),
   enabled: v.boolean(),
-  state: v.picklist(["active", "paused", "circuit_open", "disabled"]),
+  state: v.picklist(TARGET_STATES),
   stateReason: nullable(v.string()),
   maxAttempts: Count,
   timeoutMs: Count,
@@ -139,7 +139,7 @@ export const Stats = v.strictObject({
     v.strictObject({
       id: v.string(),
       name: v.string(),
-      state: v.picklist(["active", "paused", "circuit_open", "disabled"]),
+      state: v.picklist(TARGET_STATES),
       stateReason: nullable(v.string()),
       deliveries: v.strictObject({ pending: Count, delivered: Count, failed: Count, dead: Count }),
       attempts: Count,
@@ -181,3 +181,16 @@ export const Settings = v.strictObject({
 });
 
 export const Health = v.strictObject({ ok: v.literal(true) });
+
+/** One delivery attempt as it ended: the live tail's `{"delivery": …}` message. */
+export const DeliveryOutcome = v.strictObject({
+  eventId: v.string(),
+  targetId: v.string(),
+  targetName: v.string(),
+  attempt: Count,
+  status: v.picklist(DELIVERY_STATUSES),
+  statusCode: nullable(v.number()),
+  durationMs: Count,
+  error: nullable(v.string()),
+  nextAttemptAt: nullable(Time),
+});
