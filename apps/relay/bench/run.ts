@@ -18,6 +18,7 @@ import { type AcceptResult, runAcceptBench } from "./accept.ts";
 import { type DeliveryResult, runDeliveryBench } from "./delivery.ts";
 import { envNumber } from "./lib/env.ts";
 import { appDir, benchDir, removeWorkDir, workDir } from "./lib/processes.ts";
+import { runListCostBench } from "./list-cost.ts";
 import { runWorstCaseBench } from "./worst-case.ts";
 
 function machine() {
@@ -65,8 +66,8 @@ function finish(name: string, figures: object, problems: string[]): void {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "accept", "delivery", "worst"].includes(only))
-    throw new Error("BENCH_ONLY must be accept, delivery or worst");
+  if (!["", "accept", "delivery", "worst", "list"].includes(only))
+    throw new Error("BENCH_ONLY must be accept, delivery, worst or list");
   const env = machine();
   console.log(
     `bw-relay benchmarks: ${env.date}, ${env.nproc} CPUs (${env.cpu}), node ${env.node}, wrangler ${env.wrangler}`,
@@ -78,6 +79,15 @@ async function main(): Promise<void> {
       maxGets: envNumber("BENCH_WORST_GETS", 100),
     });
     finish("worst-case.json", { environment: env, worst }, worst.problems);
+    return;
+  }
+  if (only === "list") {
+    const list = await runListCostBench({
+      shardCounts: (process.env.BENCH_LIST_SHARDS ?? "8,64,256").split(",").map(Number),
+      events: envNumber("BENCH_LIST_EVENTS", 512),
+      repeats: envNumber("BENCH_LIST_REPEATS", 20),
+    });
+    finish("list-cost.json", { environment: env, list }, []);
     return;
   }
   let accept: AcceptResult | null = null;
