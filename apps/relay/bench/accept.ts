@@ -1,15 +1,27 @@
 /**
- * Benchmark 1, accept throughput: `POST /callbacks` on the relay (no targets: pure accept)
- * against the baseline Worker (bench/baseline: parse + sharded SQLite insert, nothing else),
- * both under `wrangler dev`, driven alternately with the same request mix and connections.
+ * Benchmark 1, accept throughput: `POST /callbacks` on the relay (no targets: pure accept; with
+ * `withTarget`, one target configured and a local receiver answering 204, so every accept
+ * also queues a delivery and the alarm delivers meanwhile) against the baseline Worker
+ * (bench/baseline: parse + sharded SQLite insert, nothing else), both under `wrangler dev`,
+ * driven alternately with the same request mix and connections.
  */
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { callbackBodies, type LoadResult, runLoad } from "./lib/load.ts";
-import { appDir, benchDir, startWrangler, type Wrangler } from "./lib/processes.ts";
+import {
+  appDir,
+  benchDir,
+  listenOnLoopback,
+  startWrangler,
+  type Wrangler,
+} from "./lib/processes.ts";
+import { createTarget } from "./lib/relay-api.ts";
 import { mean, printTable, round } from "./lib/report.ts";
 import { BASIC_AUTH, RELAY_VARS, SHARD_COUNT } from "./settings.ts";
 
 export interface AcceptOptions {
+  /** One target configured and receiving (a local server answering 204). */
+  withTarget: boolean;
   connections: number;
   warmupSec: number;
   durationSec: number;
@@ -37,8 +49,13 @@ export interface AcceptResult {
   relayLogErrors: string[];
 }
 
+/** The receiver of `withTarget` runs (8793 is the delivery benchmark's). */
+const RECEIVER_PORT = 8799;
+
 export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult> {
-  console.log("\n== accept throughput: relay vs baseline under wrangler dev ==");
+  console.log(
+    `\n== accept throughput: relay ${opts.withTarget ? "(one target, receiving) " : ""}vs baseline under wrangler dev ==`,
+  );
   const [baseline, relay] = await Promise.all([
     startWrangler({
       name: "baseline",
@@ -52,10 +69,26 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
       cwd: appDir,
       port: 8790,
       inspectorPort: 8794,
-      vars: RELAY_VARS,
+      vars: { ...RELAY_VARS, ALLOW_HTTP_TARGETS: "true" },
     }),
   ]);
+  const receiver = opts.withTarget
+    ? await listenOnLoopback(
+        createServer((req, res) => {
+          req.resume();
+          req.on("end", () => res.writeHead(204).end());
+        }),
+        RECEIVER_PORT,
+      )
+    : null;
   try {
+    if (opts.withTarget) {
+      await createTarget(relay.url, {
+        name: "bench-receiver",
+        url: `http://127.0.0.1:${RECEIVER_PORT}/hook`,
+      });
+      console.log(`  relay has one target: a local receiver on port ${RECEIVER_PORT}`);
+    }
     const servers: Record<Target, Wrangler> = { baseline, relay };
     const headers = { authorization: BASIC_AUTH };
     const nextBody = callbackBodies(`a${Date.now().toString(36)}`);
@@ -153,6 +186,7 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
       relayLogErrors: relay.errorLines(),
     };
   } finally {
+    receiver?.close();
     await Promise.all([baseline.stop(), relay.stop()]);
   }
 }

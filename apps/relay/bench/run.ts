@@ -94,6 +94,7 @@ async function main(): Promise<void> {
   let delivery: DeliveryResult | null = null;
   if (only !== "delivery") {
     accept = await runAcceptBench({
+      withTarget: process.env.BENCH_ACCEPT_TARGET === "1",
       connections: envNumber("BENCH_CONNECTIONS", 16),
       warmupSec: envNumber("BENCH_WARMUP", 2),
       durationSec: envNumber("BENCH_DURATION", 8),
