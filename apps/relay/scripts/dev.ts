@@ -136,7 +136,7 @@ async function setUpDemo(): Promise<void> {
   }
 
   console.log(
-    "[demo] try, in another terminal: npx -y pnpm@12 cli events list   (or cli tail, cli trigger sms, cli doctor)",
+    `[demo] open the console: ${RELAY}/ (token ${vars.ADMIN_TOKEN}); or, in another terminal: npx -y pnpm@12 cli events list   (cli tail, cli trigger sms, cli doctor)`,
   );
 }
 
