@@ -76,8 +76,8 @@ export interface FanOut<T> {
 
 /**
  * Calls every shard, FAN_OUT_CONCURRENCY at a time, and gathers what each answered: a shard
- * that fails is named in `failedShards` instead of failing the whole request (a listing can
- * say it is partial).
+ * that fails is named in `failedShards` instead of failing the whole call (a listing says it
+ * is partial; a snapshot push names the shards that re-read it later).
  */
 export async function fanOut<T>(
   env: RelayEnv,
@@ -100,14 +100,6 @@ export async function fanOut<T>(
   out.results.sort((a, b) => a.index - b.index);
   out.failedShards.sort((a, b) => a - b);
   return out;
-}
-
-/** Like forEachShard, but waits for every shard and reports each outcome. */
-export function forEachShardSettled<T>(
-  env: RelayEnv,
-  call: (shard: ShardStub) => Promise<T>,
-): Promise<PromiseSettledResult<T>[]> {
-  return Promise.allSettled(allShards(env).map(call));
 }
 
 /** The one Config object: targets are few and change rarely, so one actor holds them all. */

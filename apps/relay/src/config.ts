@@ -107,10 +107,7 @@ function choiceVar<const C extends readonly [string, ...string[]]>(
   name: string,
   choices: C,
 ): C[number] {
-  if (value === undefined || value === "") return choices[0];
-  if (choices.includes(value)) return value;
-  console.warn(`setting ${name} is not one of ${choices.join(", ")}; using ${choices[0]}`);
-  return choices[0];
+  return optionalChoice(value, name, choices) ?? choices[0];
 }
 
 /** One of `choices`, or null when unset; anything else is warned about and ignored. */
@@ -121,7 +118,7 @@ function optionalChoice<const C extends readonly string[]>(
 ): C[number] | null {
   if (value === undefined || value.trim() === "") return null;
   if (choices.includes(value.trim())) return value.trim();
-  console.warn(`setting ${name} is not one of ${choices.join(", ")}; ignored`);
+  console.warn(`setting ${name} is not one of ${choices.join(", ")}; using the default`);
   return null;
 }
 

@@ -2,9 +2,8 @@ import { describeErrorCode } from "@bw-relay/schema";
 import { TROUBLED_STATUSES } from "./migrations.ts";
 import type { EventFilter } from "./types.ts";
 
-/** A WHERE clause (possibly with a JOIN) and its arguments. */
+/** The conditions of a WHERE clause and their arguments. */
 export interface FilterSql {
-  join: string;
   where: string[];
   args: SqlStorageValue[];
 }
@@ -23,23 +22,22 @@ const DOC =
  * listing walks newest first, so they cost a scan bounded by how far back the page reaches.
  */
 export function filterSql(filter: EventFilter): FilterSql {
-  const join: string[] = [];
   const where: string[] = [];
   const args: SqlStorageValue[] = [];
   if (filter.targetId !== undefined || filter.deliveryStatus !== undefined) {
     const conditions = ["d.event_id = e.id"];
-    const joinArgs: SqlStorageValue[] = [];
+    const existsArgs: SqlStorageValue[] = [];
     if (filter.targetId !== undefined) {
       conditions.push("d.target_id = ?");
-      joinArgs.push(filter.targetId);
+      existsArgs.push(filter.targetId);
     }
     if (filter.deliveryStatus !== undefined) {
       conditions.push("d.status = ?");
-      joinArgs.push(filter.deliveryStatus);
+      existsArgs.push(filter.deliveryStatus);
     }
     // EXISTS, not JOIN: an event with two failed deliveries is listed once.
     where.push(`EXISTS (SELECT 1 FROM deliveries d WHERE ${conditions.join(" AND ")})`);
-    args.push(...joinArgs);
+    args.push(...existsArgs);
   }
   if (filter.status !== undefined) {
     where.push("e.status = ?");
@@ -97,7 +95,7 @@ export function filterSql(filter: EventFilter): FilterSql {
     where.push("(e.received_at < ? OR (e.received_at = ? AND e.id < ?))");
     args.push(filter.before.t, filter.before.t, filter.before.id);
   }
-  return { join: join.join(" "), where, args };
+  return { where, args };
 }
 
 /** The error code of an event, for its summary (null when it has none). */

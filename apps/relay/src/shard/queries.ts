@@ -43,12 +43,12 @@ export class ShardQueries {
 
   /** Newest first, at most `limit + 1` rows (the extra one tells the Worker there are more). */
   list(filter: EventFilter): ListedEvent[] {
-    const { join, where, args } = filterSql(filter);
+    const { where, args } = filterSql(filter);
     const rows = this.sql
       .exec<EventRow>(
         `SELECT e.id, e.received_at, e.type, e.message_id, e.direction, e.owner, e.application_id, e.status,
            ${ERROR_CODE_COLUMN}
-         FROM events e ${join}
+         FROM events e
          ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY e.received_at DESC, e.id DESC LIMIT ?`,
         ...args,

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateSecret } from "@bw-relay/schema";
-import { forEachShardSettled } from "../bindings.ts";
+import { fanOut } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
 import { applyReport, emptyBreaker, type OutcomeReport } from "./breaker.ts";
 import {
@@ -237,8 +237,11 @@ export class ConfigStore extends DurableObject<RelayEnv> {
   private async bumpAndBroadcast(): Promise<void> {
     this.ctx.storage.kv.put("version", this.version() + 1);
     const snapshot = await this.snapshot();
-    const results = await forEachShardSettled(this.env, (shard) => shard.applyTargets(snapshot));
-    const missed = results.filter((r) => r.status === "rejected").length;
-    if (missed > 0) console.warn(`target snapshot v${snapshot.version} missed ${missed} shard(s)`);
+    const { failedShards } = await fanOut(this.env, (shard) => shard.applyTargets(snapshot));
+    if (failedShards.length > 0) {
+      console.warn(
+        `target snapshot v${snapshot.version} missed shard(s) ${failedShards.join(", ")}`,
+      );
+    }
   }
 }
