@@ -1,9 +1,10 @@
 /**
  * The live tail (GET /api/tail, a WebSocket). Browsers cannot set headers on a WebSocket, so
- * this is the one request where the token travels as `?token=` (what the relay offers for
- * browsers); it never reaches the page's own URL or history. Reconnects with backoff; the
- * views catch up on what a gap missed from GET /api/events.
+ * the token travels as a subprotocol (`bw-relay.bearer.<base64url>`), never in a URL that
+ * request logs would keep. Reconnects with backoff; the views catch up on what a gap missed
+ * from GET /api/events.
  */
+import { textToBase64url } from "@bw-relay/schema/encoding";
 import { getToken } from "./api.ts";
 import type { EventSummary, TailDelivery } from "./types.ts";
 
@@ -28,8 +29,7 @@ function connect() {
   if (!token || socket) return;
   const url = new URL("/api/tail", location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  url.searchParams.set("token", token);
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, ["bw-relay", `bw-relay.bearer.${textToBase64url(token)}`]);
   socket = ws;
   ws.onopen = () => {
     retryMs = 500;

@@ -3,7 +3,7 @@ import { openApiDocument } from "./api/openapi.ts";
 import { tailStub } from "./bindings.ts";
 import type { RelayEnv } from "./config.ts";
 import { describeError } from "./describe-error.ts";
-import { adminAuth } from "./http/auth.ts";
+import { adminAuth, TAIL_SUBPROTOCOL } from "./http/auth.ts";
 import { errorResponse, HttpError } from "./http/errors.ts";
 import { callbacks } from "./routes/callbacks.ts";
 import { deliveries } from "./routes/deliveries.ts";
@@ -33,8 +33,16 @@ app.get("/api/tail", async (c) => {
     );
   }
   const response = await tailStub(c.env).fetch(c.req.raw);
-  if (response.status === 101) tailListenerJoined();
-  return response;
+  if (response.status !== 101) return response;
+  tailListenerJoined();
+  // A client that offered subprotocols must get one of them back, or it closes the socket.
+  const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+  if (!offered.includes(TAIL_SUBPROTOCOL)) return response;
+  return new Response(null, {
+    status: 101,
+    webSocket: response.webSocket,
+    headers: { "sec-websocket-protocol": TAIL_SUBPROTOCOL },
+  });
 });
 
 app.use("/api/*", adminAuth());

@@ -39,6 +39,22 @@ describe("GET /api/tail", () => {
     socket.close();
   });
 
+  it("takes the token as a WebSocket subprotocol, so a browser never puts it in a URL", async () => {
+    const protocols = (token: string) =>
+      `bw-relay, bw-relay.bearer.${btoa(token).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}`;
+    const res = await relayFetch("/api/tail", {
+      headers: { upgrade: "websocket", "sec-websocket-protocol": protocols("test-admin-token") },
+    });
+    expect(res.status).toBe(101);
+    expect(res.headers.get("sec-websocket-protocol")).toBe("bw-relay");
+    res.webSocket?.accept();
+    res.webSocket?.close();
+    const wrong = await relayFetch("/api/tail", {
+      headers: { upgrade: "websocket", "sec-websocket-protocol": protocols("nope") },
+    });
+    expect(wrong.status).toBe(401);
+  });
+
   it("requires the token and a WebSocket upgrade", async () => {
     expect((await relayFetch("/api/tail", { headers: { upgrade: "websocket" } })).status).toBe(401);
     expect(

@@ -257,7 +257,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: "get",
     path: "/api/tail",
     summary:
-      'WebSocket: `{"event": EventSummary}` per accepted event and `{"delivery": …}` per delivery attempt as it ends. The token as a bearer header or `?token=`.',
+      'WebSocket: `{"event": EventSummary}` per accepted event and `{"delivery": …}` per delivery attempt as it ends. The token as a bearer header, as the subprotocol `bw-relay.bearer.<base64url>` (browsers), or `?token=`.',
     tag: "events",
     auth: "bearer-or-query-token",
     responses: {

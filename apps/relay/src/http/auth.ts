@@ -1,4 +1,4 @@
-import { fromBase64 } from "@bw-relay/schema/encoding";
+import { base64urlToText, fromBase64 } from "@bw-relay/schema/encoding";
 import type { MiddlewareHandler } from "hono";
 import type { RelayEnv } from "../config.ts";
 import { callbackCredentials } from "./callback-credentials.ts";
@@ -104,8 +104,10 @@ export function callbackAuth(): MiddlewareHandler<{ Bindings: RelayEnv }> {
 }
 
 /**
- * Admin API: `Authorization: Bearer <ADMIN_TOKEN>`; with `allowQueryToken`, also `?token=`
- * (browsers cannot set headers on a WebSocket).
+ * Admin API: `Authorization: Bearer <ADMIN_TOKEN>`. With `allowQueryToken` (the tail), also
+ * the WebSocket subprotocol `bw-relay.bearer.<base64url(token)>` next to `bw-relay` — how a
+ * browser sends a token on a WebSocket without putting it in a URL, which request logs keep —
+ * and, as the contract says, `?token=`.
  */
 export function adminAuth(
   options: { allowQueryToken?: boolean } = {},
@@ -117,7 +119,11 @@ export function adminAuth(
     }
     const authorization = c.req.header("authorization");
     const header = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-    const given = header ?? (options.allowQueryToken ? c.req.query("token") : undefined);
+    const given =
+      header ??
+      (options.allowQueryToken
+        ? (subprotocolToken(c.req.header("sec-websocket-protocol")) ?? c.req.query("token"))
+        : undefined);
     const challenge = { "WWW-Authenticate": 'Bearer realm="bw-relay"' };
     if (given === undefined && authorization !== undefined && authorization.trim() !== "") {
       throw new HttpError(
@@ -137,4 +143,19 @@ export function adminAuth(
     }
     await next();
   };
+}
+
+/** The subprotocol a WebSocket client names to say it speaks the tail (answered in kind). */
+export const TAIL_SUBPROTOCOL = "bw-relay";
+const TOKEN_SUBPROTOCOL = `${TAIL_SUBPROTOCOL}.bearer.`;
+
+/** The token of a `bw-relay.bearer.<base64url>` subprotocol, if one was offered. */
+function subprotocolToken(header: string | undefined): string | undefined {
+  for (const protocol of (header ?? "").split(",")) {
+    const name = protocol.trim();
+    if (name.startsWith(TOKEN_SUBPROTOCOL)) {
+      return base64urlToText(name.slice(TOKEN_SUBPROTOCOL.length)) ?? undefined;
+    }
+  }
+  return undefined;
 }
