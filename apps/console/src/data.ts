@@ -13,6 +13,9 @@ export function useApi<T>(path: string | null): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  // The path the shown data answers. Until the new answer arrives, `loading` is true from the
+  // very render that changed the path, so nothing reads the old answer as the new one.
+  const [answered, setAnswered] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
@@ -26,9 +29,12 @@ export function useApi<T>(path: string | null): Loaded<T> {
         if (cancelled) return;
         setData(result);
         setError(null);
+        setAnswered(path);
       })
       .catch((err) => {
-        if (!cancelled) setError(describeFailure(err));
+        if (cancelled) return;
+        setError(describeFailure(err));
+        setAnswered(path);
       })
       .finally(() => {
         if (!cancelled) setLoading(false);
@@ -38,7 +44,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
     };
   }, [path, generation]);
 
-  return { data, error, loading, reload };
+  return { data, error, loading: loading || (path !== null && answered !== path), reload };
 }
 
 /** Fetches every page of an event query up to `max` events (for counts and charts). */

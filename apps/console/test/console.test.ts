@@ -116,6 +116,8 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
   it("filters by type, reflected in the page URL", async () => {
     await page.getByLabel("Type").selectOption("message-failed");
     await page.waitForURL(/type=message-failed/, WAIT);
+    // The rows read below must be the filtered answer, not the list from before the change.
+    await page.locator('table.events[aria-busy="false"]').waitFor(WAIT);
     await expect.poll(() => page.locator("tbody tr").count(), WAIT).toBeGreaterThan(0);
     const types = await page.locator("tbody tr td:nth-child(2)").allTextContents();
     for (const type of types) expect(type).toContain("message-failed");

@@ -3,7 +3,7 @@
  * while the reader is at the top and has not paused; otherwise they wait behind a
  * "N new events" button, so the rows being read never move.
  */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Badge, ErrorBox } from "../components.tsx";
 import { useApi } from "../data.ts";
 import { filtersFrom, matches, toQuery } from "../filters.ts";
@@ -40,7 +40,9 @@ export function EventsView() {
   const state = useRef({ paused, cursor, filters });
   state.current = { paused, cursor, filters };
 
-  useEffect(() => {
+  // A layout effect: the new answer replaces the rows within the same commit, so no paint shows
+  // the old rows with the table no longer busy.
+  useLayoutEffect(() => {
     setRows(list.data?.events ?? []);
     setWaiting([]);
     setMaybe(0);
