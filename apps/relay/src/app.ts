@@ -10,6 +10,7 @@ import { deliveries } from "./routes/deliveries.ts";
 import { events } from "./routes/events.ts";
 import { media } from "./routes/media.ts";
 import { settings } from "./routes/settings.ts";
+import { shards } from "./routes/shards.ts";
 import { renderMetrics, stats } from "./routes/stats.ts";
 import { targets } from "./routes/targets.ts";
 import { tailListenerJoined } from "./tail/tail-hub.ts";
@@ -51,6 +52,7 @@ app.route("/api/targets", targets);
 app.route("/api/deliveries", deliveries);
 app.route("/api/stats", stats);
 app.route("/api/settings", settings);
+app.route("/api/shards", shards);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument(VERSION)));
 
 app.use("/metrics", adminAuth());

@@ -1,4 +1,5 @@
 import { type RelayEnv, readSettings } from "./config.ts";
+import { type ShardEpoch, shardName } from "./epochs/model.ts";
 
 /**
  * Every Durable Object stub the relay uses, made in one place by name. Nothing here imports a
@@ -6,21 +7,22 @@ import { type RelayEnv, readSettings } from "./config.ts";
  * talks to another object never depends on that object's module (no import cycles).
  */
 
-/** The name of shard `index`; a shard's identity is its name, so these never change. */
-export function shardName(index: number): string {
-  return `shard-${index}`;
+/** A shard by name, with its stub: what fan-outs call and report failures by. */
+export interface ShardRef {
+  name: string;
+  stub: ShardStub;
 }
 
 /**
- * Shard `index`, placed as SHARD_JURISDICTION and SHARD_LOCATION_HINT say. A jurisdiction is
+ * A shard by name, placed as SHARD_JURISDICTION and SHARD_LOCATION_HINT say. A jurisdiction is
  * part of an object's identity: changing it later starts new, empty shards. A location hint
  * only matters when a shard is first created.
  */
-export function shardStub(env: RelayEnv, index: number) {
+export function shardStub(env: RelayEnv, name: string) {
   const { shardJurisdiction, shardLocationHint } = readSettings(env);
   const namespace = shardJurisdiction ? inJurisdiction(env, shardJurisdiction) : env.EVENT_SHARD;
   return namespace.getByName(
-    shardName(index),
+    name,
     shardLocationHint ? { locationHint: shardLocationHint } : undefined,
   );
 }
@@ -48,17 +50,14 @@ function inJurisdiction(env: RelayEnv, jurisdiction: DurableObjectJurisdiction) 
   return env.EVENT_SHARD;
 }
 
-/** Every shard of the relay (`SHARD_COUNT` of them). */
-export function allShards(env: RelayEnv): ShardStub[] {
-  return Array.from({ length: readSettings(env).shardCount }, (_, i) => shardStub(env, i));
-}
-
-/** Calls every shard at once and gathers the answers in shard order; the first failure rejects. */
-export function forEachShard<T>(
-  env: RelayEnv,
-  call: (shard: ShardStub) => Promise<T>,
-): Promise<T[]> {
-  return Promise.all(allShards(env).map(call));
+/** Every shard of the given epochs, oldest epoch first. */
+export function shardsOf(env: RelayEnv, epochs: readonly ShardEpoch[]): ShardRef[] {
+  return epochs.flatMap((e) =>
+    Array.from({ length: e.shardCount }, (_, i) => {
+      const name = shardName(e.epoch, i);
+      return { name, stub: shardStub(env, name) };
+    }),
+  );
 }
 
 /**
@@ -70,35 +69,39 @@ export const FAN_OUT_CONCURRENCY = 6;
 
 /** What a fan-out got: the answers of the shards that answered, and the ones that failed. */
 export interface FanOut<T> {
-  results: { index: number; value: T }[];
-  failedShards: number[];
+  results: { name: string; value: T }[];
+  /** The names of the shards whose call failed. */
+  failedShards: string[];
 }
 
 /**
- * Calls every shard, FAN_OUT_CONCURRENCY at a time, and gathers what each answered: a shard
- * that fails is named in `failedShards` instead of failing the whole call (a listing says it
- * is partial; a snapshot push names the shards that re-read it later).
+ * Calls each shard, FAN_OUT_CONCURRENCY at a time, and gathers what each answered in the
+ * order given: a shard that fails is named in `failedShards` instead of failing the whole call
+ * (a listing says it is partial; a snapshot push names the shards that re-read it later).
  */
 export async function fanOut<T>(
-  env: RelayEnv,
+  shards: readonly ShardRef[],
   call: (shard: ShardStub) => Promise<T>,
 ): Promise<FanOut<T>> {
-  const shards = allShards(env);
-  const out: FanOut<T> = { results: [], failedShards: [] };
+  const answers: ({ value: T } | null)[] = new Array(shards.length).fill(null);
   let next = 0;
   const worker = async () => {
     while (next < shards.length) {
       const index = next++;
       try {
-        out.results.push({ index, value: await call(shards[index] as ShardStub) });
+        answers[index] = { value: await call((shards[index] as ShardRef).stub) };
       } catch {
-        out.failedShards.push(index);
+        answers[index] = null;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(FAN_OUT_CONCURRENCY, shards.length) }, worker));
-  out.results.sort((a, b) => a.index - b.index);
-  out.failedShards.sort((a, b) => a - b);
+  const out: FanOut<T> = { results: [], failedShards: [] };
+  shards.forEach((shard, i) => {
+    const answer = answers[i];
+    if (answer) out.results.push({ name: shard.name, value: answer.value });
+    else out.failedShards.push(shard.name);
+  });
   return out;
 }
 

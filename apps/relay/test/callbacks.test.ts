@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { EXAMPLE_NAMES, loadExample } from "@bw-relay/fixtures";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app.ts";
-import { allShards } from "../src/bindings.ts";
+import { liveShards } from "../src/epochs/live-shards.ts";
 import type { EventShard } from "../src/shard/event-shard.ts";
 import { shardIndexFor } from "../src/shard/sharding.ts";
 import {
@@ -302,8 +302,8 @@ describe("POST /callbacks storage", () => {
 
   it("keeps stored events across a Durable Object restart", async () => {
     await postCallbacks([received("m-evict")]);
-    for (const shard of allShards(relayEnv)) {
-      await evictDurableObject(shard).catch(() => {});
+    for (const shard of await liveShards(relayEnv)) {
+      await evictDurableObject(shard.stub).catch(() => {});
     }
     const events = await listed();
     expect(events.map((e) => e.status)).toEqual(["stored"]);

@@ -1,8 +1,10 @@
 import { abortAllDurableObjects, reset, runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import { allShards, shardStub } from "../src/bindings.ts";
+import { shardStub } from "../src/bindings.ts";
 import type { RelayEnv } from "../src/config.ts";
+import { forgetEpochs, liveShards } from "../src/epochs/live-shards.ts";
+import { shardName } from "../src/epochs/model.ts";
 import { shardIndexFor } from "../src/shard/sharding.ts";
 import { checkDocumented } from "./documented.ts";
 
@@ -25,6 +27,8 @@ export function useRelayTestState(): void {
     vi.setSystemTime(T0);
     await reset();
     await abortAllDurableObjects();
+    // This isolate's copy of the shard epochs described the storage just reset.
+    forgetEpochs();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -70,14 +74,14 @@ export async function api<T = Record<string, unknown>>(
 }
 
 export function shardOf(messageId: string) {
-  return shardStub(relayEnv, shardIndexFor(messageId, SHARDS));
+  return shardStub(relayEnv, shardName(0, shardIndexFor(messageId, SHARDS)));
 }
 
-/** Runs every shard's alarm once (the ones with nothing scheduled are skipped). */
+/** Runs every live shard's alarm once (the ones with nothing scheduled are skipped). */
 export async function runAlarms(): Promise<number> {
   let ran = 0;
-  for (const shard of allShards(relayEnv)) {
-    if (await runDurableObjectAlarm(shard)) ran += 1;
+  for (const shard of await liveShards(relayEnv)) {
+    if (await runDurableObjectAlarm(shard.stub)) ran += 1;
   }
   return ran;
 }

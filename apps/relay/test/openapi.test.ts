@@ -22,6 +22,7 @@ describe("GET /api/openapi.json", () => {
       "/api/events/{id}/replay",
       "/api/openapi.json",
       "/api/settings",
+      "/api/shards",
       "/api/stats",
       "/api/tail",
       "/api/targets",

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../src/app.ts";
 import { FAN_OUT_CONCURRENCY } from "../src/bindings.ts";
 import type { RelayEnv } from "../src/config.ts";
+import { shardName } from "../src/epochs/model.ts";
 import { shardIndexFor } from "../src/shard/sharding.ts";
 import {
   ADMIN,
@@ -27,19 +28,20 @@ describe("listing across shards", () => {
     const ids = ["m-part-1", "m-part-2", "m-part-3", "m-part-4", "m-part-5", "m-part-6"];
     await postCallbacks(ids.map((id) => received(id)));
     const broken = shardIndexFor("m-part-1", SHARDS);
+    const brokenName = shardName(0, broken);
     const sql = (statement: string) =>
       runInDurableObject(shardOf("m-part-1"), (_i, state) => {
         state.storage.sql.exec(statement);
       });
     await sql("ALTER TABLE events RENAME TO events_away");
-    const page = await api<{ events: { messageId: string }[]; failedShards: number[] }>(
+    const page = await api<{ events: { messageId: string }[]; failedShards: string[] }>(
       "/api/events",
     );
     await sql("ALTER TABLE events_away RENAME TO events");
-    expect(page.failedShards).toEqual([broken]);
+    expect(page.failedShards).toEqual([brokenName]);
     const expected = ids.filter((id) => shardIndexFor(id, SHARDS) !== broken);
     expect(page.events.map((e) => e.messageId).sort()).toEqual(expected.sort());
-    const whole = await api<{ events: unknown[]; failedShards: number[] }>("/api/events");
+    const whole = await api<{ events: unknown[]; failedShards: string[] }>("/api/events");
     expect(whole).toMatchObject({ failedShards: [] });
     expect(whole.events).toHaveLength(6);
     expect(FAN_OUT_CONCURRENCY).toBe(6);

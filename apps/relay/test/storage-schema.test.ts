@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import readme from "../README.md?raw";
 import { shardStub } from "../src/bindings.ts";
+import { shardName } from "../src/epochs/model.ts";
 import { relayEnv, useRelayTestState } from "./helpers.ts";
 
 interface DocumentedIndex {
@@ -34,7 +35,7 @@ function documented(): { tables: Map<string, string>; indexes: Map<string, Docum
 
 /** The schema a shard really has after its migrations. */
 async function actual() {
-  return runInDurableObject(shardStub(relayEnv, 0), (_instance, state) => {
+  return runInDurableObject(shardStub(relayEnv, shardName(0, 0)), (_instance, state) => {
     const sql = state.storage.sql;
     const tables = sql
       .exec<{ name: string }>(

@@ -28,3 +28,5 @@ export type Settings = v.InferOutput<typeof R.Settings>["settings"];
 export type TargetTestResult = v.InferOutput<typeof R.TargetTest>;
 export type DeliveryOutcome = v.InferOutput<typeof R.DeliveryOutcome>;
 export type Queued = v.InferOutput<typeof R.Queued>;
+export type ShardEpochs = v.InferOutput<typeof R.ShardEpochs>;
+export type ShardEpoch = ShardEpochs["epochs"][number];

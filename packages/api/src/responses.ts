@@ -51,8 +51,8 @@ export const EventSummary = v.strictObject({
 export const EventList = v.strictObject({
   events: v.array(EventSummary),
   nextCursor: nullable(v.string()),
-  /** Shards that could not be read: the page is partial (empty when complete). */
-  failedShards: v.array(Count),
+  /** Names of the shards that could not be read: the page is partial (empty when complete). */
+  failedShards: v.array(v.string()),
 });
 
 const Attempt = v.strictObject({
@@ -181,6 +181,24 @@ export const Settings = v.strictObject({
 });
 
 export const Health = v.strictObject({ ok: v.literal(true) });
+
+/** One generation of shards (docs/scaling.md). */
+const ShardEpoch = v.strictObject({
+  epoch: Count,
+  shardCount: v.pipe(Count, v.minValue(1)),
+  /** When it opened: new messages from then on start in its shards. */
+  since: Time,
+  /** current: takes new messages; closed: only those it holds; retired: empty, never asked. */
+  state: v.picklist(["current", "closed", "retired"]),
+  retiredAt: nullable(Time),
+});
+
+export const ShardEpochs = v.strictObject({
+  /** The shard count new messages hash over. */
+  shardCount: v.pipe(Count, v.minValue(1)),
+  /** Oldest first. */
+  epochs: v.array(ShardEpoch),
+});
 
 /** One delivery attempt as it ended: the live tail's `{"delivery": …}` message. */
 export const DeliveryOutcome = v.strictObject({

@@ -5,47 +5,19 @@
  * route or status is missing.
  */
 
-import type { ResponseName } from "@bw-relay/api";
 import { CallbackEventSchema } from "@bw-relay/schema";
-import type * as v from "valibot";
 import {
-  CreateTargetSchema,
-  ListQuerySchema,
-  ReplaySchema,
-  RetrySchema,
-  RotateSecretSchema,
-  UpdateTargetSchema,
-} from "./requests.ts";
+  ADMIN_ERRORS,
+  type Answer,
+  type Auth,
+  BODY_ERRORS,
+  err,
+  type Operation,
+} from "./operation-types.ts";
+import { ListQuerySchema, ReplaySchema, RetrySchema, ShardCountSchema } from "./requests.ts";
+import { TARGET_OPERATIONS } from "./target-operations.ts";
 
-export type Auth = "none" | "basic" | "bearer" | "bearer-or-query-token" | "media-token";
-
-/** A response: a named JSON schema, or another media type. */
-export type Answer =
-  | { description: string; schema: ResponseName }
-  | { description: string; mediaType: "text/plain" | "application/octet-stream" | null };
-
-export interface Operation {
-  method: "get" | "post" | "patch" | "delete" | "head";
-  path: string;
-  summary: string;
-  tag: "callbacks" | "targets" | "events" | "deliveries" | "operations" | "media";
-  auth: Auth;
-  query?:
-    | v.ObjectSchema<v.ObjectEntries, undefined>
-    | v.StrictObjectSchema<v.ObjectEntries, undefined>;
-  body?: v.GenericSchema;
-  responses: Record<number, Answer>;
-}
-
-const err = (description: string): Answer => ({ description, schema: "ErrorResponse" });
-const ADMIN_ERRORS = {
-  401: err("`unauthorized`: no or a wrong bearer token"),
-  503: err("`not_configured`: ADMIN_TOKEN is not set"),
-};
-const BODY_ERRORS = {
-  400: err("`invalid_json` or `invalid_request`, naming the field"),
-  413: err("`payload_too_large`: the body is over 1 MiB"),
-};
+export type { Answer, Auth, Operation };
 
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -75,100 +47,7 @@ export const OPERATIONS: readonly Operation[] = [
       503: err("`not_configured` (no or refused credentials) or `storage_unavailable` (retry)"),
     },
   },
-  {
-    method: "get",
-    path: "/api/targets",
-    summary: "Every target; secrets never, header and query values masked.",
-    tag: "targets",
-    auth: "bearer",
-    responses: {
-      200: { description: "The targets, oldest first.", schema: "TargetList" },
-      ...ADMIN_ERRORS,
-    },
-  },
-  {
-    method: "post",
-    path: "/api/targets",
-    summary: "Creates a target; its secret (given or generated) is shown here only.",
-    tag: "targets",
-    auth: "bearer",
-    body: CreateTargetSchema,
-    responses: {
-      201: { description: "The target and its secret.", schema: "CreatedTarget" },
-      ...BODY_ERRORS,
-      409: err("`too_many_targets`"),
-      ...ADMIN_ERRORS,
-    },
-  },
-  {
-    method: "get",
-    path: "/api/targets/{id}",
-    summary: "One target.",
-    tag: "targets",
-    auth: "bearer",
-    responses: {
-      200: { description: "The target.", schema: "OneTarget" },
-      404: err("`not_found`"),
-      ...ADMIN_ERRORS,
-    },
-  },
-  {
-    method: "patch",
-    path: "/api/targets/{id}",
-    summary: "Changes any of a target's fields; `enabled` pauses or resumes it.",
-    tag: "targets",
-    auth: "bearer",
-    body: UpdateTargetSchema,
-    responses: {
-      200: { description: "The target as changed.", schema: "OneTarget" },
-      ...BODY_ERRORS,
-      404: err("`not_found`"),
-      ...ADMIN_ERRORS,
-    },
-  },
-  {
-    method: "delete",
-    path: "/api/targets/{id}",
-    summary: "Removes a target; its pending deliveries are marked failed.",
-    tag: "targets",
-    auth: "bearer",
-    responses: {
-      204: { description: "Removed.", mediaType: null },
-      404: err("`not_found`"),
-      ...ADMIN_ERRORS,
-    },
-  },
-  {
-    method: "post",
-    path: "/api/targets/{id}/rotate-secret",
-    summary: "A new secret signs from now on; every old one keeps signing for 24 h.",
-    tag: "targets",
-    auth: "bearer",
-    body: RotateSecretSchema,
-    responses: {
-      201: { description: "The new secret, shown once.", schema: "RotatedSecret" },
-      ...BODY_ERRORS,
-      404: err("`not_found`"),
-      409: err("`too_many_secrets`: 10 old secrets are still signing"),
-      ...ADMIN_ERRORS,
-    },
-  },
-  {
-    method: "post",
-    path: "/api/targets/{id}/test",
-    summary:
-      "Sends one signed sample delivery (a message-received event) now, whatever the target's state; nothing is stored.",
-    tag: "targets",
-    auth: "bearer",
-    responses: {
-      200: {
-        description: "What the target answered (statusCode null: no answer).",
-        schema: "TargetTest",
-      },
-      404: err("`not_found`"),
-      ...ADMIN_ERRORS,
-    },
-  },
+  ...TARGET_OPERATIONS,
   {
     method: "get",
     path: "/api/events",
@@ -244,6 +123,32 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "operations",
     auth: "bearer",
     responses: { 200: { description: "The settings.", schema: "Settings" }, ...ADMIN_ERRORS },
+  },
+  {
+    method: "get",
+    path: "/api/shards",
+    summary:
+      "The shard epochs: the shard count new messages go to, and the older counts still live.",
+    tag: "operations",
+    auth: "bearer",
+    responses: { 200: { description: "The epochs.", schema: "ShardEpochs" }, ...ADMIN_ERRORS },
+  },
+  {
+    method: "post",
+    path: "/api/shards",
+    summary:
+      "Changes the shard count without moving anything: messages first seen from now on go to a new epoch of shards; a message seen before stays where it is.",
+    tag: "operations",
+    auth: "bearer",
+    body: ShardCountSchema,
+    responses: {
+      201: { description: "The epoch opened, and all epochs.", schema: "ShardEpochs" },
+      409: err(
+        "`shard_count_unchanged`: already that count; `too_many_epochs`: 4 epochs are live, wait until the oldest retires",
+      ),
+      ...BODY_ERRORS,
+      ...ADMIN_ERRORS,
+    },
   },
   {
     method: "get",

@@ -3,6 +3,7 @@
  * the OpenAPI document (api/openapi.ts), so the two cannot drift.
  */
 import * as v from "valibot";
+import { MAX_SHARD_COUNT } from "../epochs/model.ts";
 import { DELIVERY_STATUSES, EVENT_STATUSES } from "../shard/types.ts";
 
 export {
@@ -75,4 +76,14 @@ export const ReplaySchema = v.strictObject({ targetId: v.optional(v.string()) })
 export const RetrySchema = v.strictObject({
   status: v.picklist(["dead", "failed"], 'status must be "dead" or "failed"'),
   targetId: v.optional(v.string()),
+});
+
+/** `POST /api/shards`: the shard count for messages first seen from now on. */
+export const ShardCountSchema = v.strictObject({
+  shardCount: v.pipe(
+    v.number("must be a number"),
+    v.integer("must be a whole number"),
+    v.minValue(1, "must be at least 1"),
+    v.maxValue(MAX_SHARD_COUNT, `must be at most ${MAX_SHARD_COUNT}`),
+  ),
 });

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { shardStub } from "../bindings.ts";
 import { type RelayEnv, readSettings } from "../config.ts";
-import { describeError } from "../describe-error.ts";
+import { storeRecords } from "../epochs/store-records.ts";
 import { callbackAuth } from "../http/auth.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
@@ -9,8 +8,6 @@ import { eventTraceparent, traceOf } from "../http/trace-context.ts";
 import { toIngestRecord, toIngestRecords } from "../ingest.ts";
 import { archiveEnabled } from "../media/archive-key.ts";
 import { mediaRewriter } from "../media/rewrite.ts";
-import { planIngest } from "../shard/ingest-plan.ts";
-import type { EventSummary, IngestOutcome } from "../shard/types.ts";
 import { publishToTail } from "../tail/tail-hub.ts";
 
 /** `POST /callbacks`: what Bandwidth calls. 200 only once every event is durably stored. */
@@ -38,37 +35,7 @@ callbacks.post("/", callbackAuth(), async (c) => {
   // After preparing: a repeated value shares its record, and so its id and trace span.
   for (const record of records) record.traceparent ??= eventTraceparent(trace);
 
-  const plan = planIngest(records, settings.shardCount);
-  // Shards in parallel; one shard's calls in turn (it runs them one at a time anyway).
-  const results = await Promise.allSettled(
-    [...plan.calls].map(async ([index, calls]) => {
-      const shard = shardStub(c.env, index);
-      const outcomes: IngestOutcome[] = [];
-      for (const call of calls) outcomes.push(await shard.ingest(call));
-      return outcomes;
-    }),
-  );
-  const failed = results.filter((r) => r.status === "rejected");
-  if (failed.length > 0) {
-    console.error(`ingest failed in ${failed.length} shard(s)`, describeError(failed[0]?.reason));
-    // Some shards may have committed: Bandwidth's retry is safe, those events count as duplicates.
-    throw new HttpError(
-      503,
-      "storage_unavailable",
-      "The events could not be stored; retry the request.",
-    );
-  }
-  const totals = { accepted: 0, duplicates: plan.repeats, quarantined: 0 };
-  const stored: EventSummary[] = [];
-  for (const r of results) {
-    if (r.status !== "fulfilled") continue;
-    for (const outcome of r.value) {
-      totals.accepted += outcome.accepted;
-      totals.duplicates += outcome.duplicates;
-      totals.quarantined += outcome.quarantined;
-      stored.push(...outcome.stored);
-    }
-  }
+  const { stored, ...totals } = await storeRecords(c.env, records);
   if (stored.length > 0) {
     c.executionCtx.waitUntil(
       publishToTail(

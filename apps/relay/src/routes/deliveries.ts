@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { RetrySchema } from "../api/requests.ts";
-import { forEachShard } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
+import { forEachShard } from "../epochs/live-shards.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
 
 export const deliveries = new Hono<{ Bindings: RelayEnv }>();

@@ -1,8 +1,10 @@
 import { base64urlToText, textToBase64url } from "@bw-relay/schema/encoding";
 import { Hono } from "hono";
 import { ListQuerySchema, ReplaySchema } from "../api/requests.ts";
-import { configStub, fanOut, forEachShard, shardStub } from "../bindings.ts";
-import { type RelayEnv, readSettings } from "../config.ts";
+import { configStub, fanOut, shardStub } from "../bindings.ts";
+import type { RelayEnv } from "../config.ts";
+import { fanOutShards, forEachShard, shardEpochs } from "../epochs/live-shards.ts";
+import { liveEpochs, shardName } from "../epochs/model.ts";
 import { HttpError } from "../http/errors.ts";
 import { jsonBody, parseOr400 } from "../http/validation.ts";
 import { shardIndexFor } from "../shard/sharding.ts";
@@ -65,23 +67,22 @@ events.get("/", async (c) => {
   }
   if (cursor !== undefined) filter.before = decodeCursor(cursor);
 
-  // All events of a message live in one shard; otherwise every shard, a few at a time, and
-  // a listing that some shards could not answer says which instead of failing whole.
-  const { pages, failedShards } =
-    filter.messageId !== undefined
-      ? {
-          pages: [
-            await shardStub(
-              c.env,
-              shardIndexFor(filter.messageId, readSettings(c.env).shardCount),
-            ).list(filter),
-          ],
-          failedShards: [],
-        }
-      : await fanOut(c.env, (shard) => shard.list(filter)).then((out) => ({
-          pages: out.results.map((r) => r.value),
-          failedShards: out.failedShards,
-        }));
+  // All events of a message live in one shard (per live epoch: the oldest that knows it);
+  // otherwise every shard, a few at a time, and a listing that some shards could not answer
+  // says which instead of failing whole.
+  const byMessage = filter.messageId;
+  const out =
+    byMessage !== undefined
+      ? await fanOut(
+          liveEpochs(await shardEpochs(c.env)).map((e) => {
+            const name = shardName(e.epoch, shardIndexFor(byMessage, e.shardCount));
+            return { name, stub: shardStub(c.env, name) };
+          }),
+          (shard) => shard.list(filter),
+        )
+      : await fanOutShards(c.env, (shard) => shard.list(filter));
+  const pages = out.results.map((r) => r.value);
+  const { failedShards } = out;
   if (failedShards.length > 0 && pages.length === 0) {
     throw new HttpError(503, "storage_unavailable", "No shard could be read; retry the request.");
   }

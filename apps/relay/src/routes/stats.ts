@@ -1,6 +1,7 @@
 import { Hono } from "hono";
-import { configStub, forEachShard } from "../bindings.ts";
+import { configStub } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
+import { forEachShard } from "../epochs/live-shards.ts";
 import { addBuckets, quantileBound } from "../shard/latency-buckets.ts";
 import type { ShardStats } from "../shard/types.ts";
 import type { Target } from "../targets/model.ts";

@@ -7,6 +7,7 @@ import { publishToTail } from "../tail/tail-hub.ts";
 import type { TargetsSnapshot } from "../targets/model.ts";
 import { targetWants } from "../targets/model.ts";
 import { DeliveryQueue } from "./delivery-queue.ts";
+import { EpochClosure } from "./epoch-closure.ts";
 import { EventStore } from "./event-store.ts";
 import { migrate, SHARD_MIGRATIONS } from "./migrations.ts";
 import { ShardQueries } from "./queries.ts";
@@ -40,6 +41,7 @@ export class EventShard extends DurableObject<RelayEnv> {
   private readonly delivery: DeliveryRun;
   private readonly archive: ArchiveQueue;
   private readonly retention: Retention;
+  private readonly closure: EpochClosure;
 
   constructor(ctx: DurableObjectState, env: RelayEnv) {
     super(ctx, env);
@@ -48,6 +50,7 @@ export class EventShard extends DurableObject<RelayEnv> {
     this.settings = readSettings(env);
     transaction(() => migrate(sql, SHARD_MIGRATIONS));
     this.store = new EventStore(sql, kv);
+    this.closure = new EpochClosure(sql, kv);
     this.queries = new ShardQueries(sql);
     this.queue = new DeliveryQueue(sql);
     this.targets = new TargetCache(
@@ -87,14 +90,20 @@ export class EventShard extends DurableObject<RelayEnv> {
   /**
    * Stores a batch in one transaction: each new event, and for accepted ones a pending
    * delivery per target that wants it. Resolves only once the write is durable, which is
-   * what lets the Worker answer 200.
+   * what lets the Worker answer 200. `openUntil`: when this shard's epoch stops taking new
+   * messages (src/epochs/model.ts); the records it then declines are named in the outcome.
    */
-  async ingest(records: IngestRecord[]): Promise<IngestOutcome> {
+  async ingest(
+    records: IngestRecord[],
+    route?: { openUntil: number | null },
+  ): Promise<IngestOutcome> {
     const { targets } = await this.targets.forAccept();
     const now = Date.now();
     const { outcome, deliveries, mediaQueued } = this.ctx.storage.transactionSync(() => {
+      this.closure.learn(route?.openUntil);
+      const { taken, declined } = this.closure.split(records, now);
       const batch = this.store.insertBatch(
-        records,
+        taken,
         (record) => targets.filter((t) => targetWants(t, record)).map((t) => t.id),
         now,
       );
@@ -102,6 +111,7 @@ export class EventShard extends DurableObject<RelayEnv> {
       for (const record of batch.inserted) {
         if (record.archiveMedia) media += this.archive.enqueue(record.id, record.archiveMedia, now);
       }
+      if (declined.length > 0) batch.outcome.declined = declined;
       return { ...batch, mediaQueued: media };
     });
     // First delivery starts right away, not at the next poll; otherwise make sure the purge
@@ -110,6 +120,16 @@ export class EventShard extends DurableObject<RelayEnv> {
     if (deliveries + mediaQueued > 0) await this.wakeAt(now, "no-later");
     else if (stored > 0) await this.wakeAt(now + this.settings.retentionMs, "no-later");
     return outcome;
+  }
+
+  /**
+   * The watchdog closes an old epoch's shards for new messages (at `at`, when the next epoch
+   * opened) and asks whether they still hold anything: an epoch whose shards are all empty is
+   * retired.
+   */
+  async closeEpoch(at: number): Promise<{ empty: boolean }> {
+    this.ctx.storage.transactionSync(() => this.closure.learn(at));
+    return { empty: !this.retention.hasEvents() };
   }
 
   /** The Config object pushes each new snapshot here; older versions are ignored. */

@@ -43,6 +43,11 @@ export interface IngestOutcome {
   quarantined: number;
   /** Summaries of the events this call stored (not the duplicates), for the live tail. */
   stored: EventSummary[];
+  /**
+   * Ids of the records this shard declined: its epoch is closed and their message is not
+   * here. The Worker offers them to the next epoch (src/routes/callbacks.ts).
+   */
+  declined?: string[];
 }
 
 export interface DeliverySummary {

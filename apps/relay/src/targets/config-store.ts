@@ -1,7 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateSecret } from "@bw-relay/schema";
-import { fanOut } from "../bindings.ts";
+import { fanOut, shardsOf } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
+import {
+  EpochHistory,
+  type OpenRefusal,
+  type SettingReport,
+  settingReport,
+} from "../epochs/epoch-history.ts";
+import { liveEpochs, type ShardEpoch } from "../epochs/model.ts";
 import { applyReport, emptyBreaker, type OutcomeReport } from "./breaker.ts";
 import {
   type CreateTargetInput,
@@ -31,10 +38,36 @@ function tooLarge(record: TargetRecord): Refusal | null {
 }
 
 /**
- * The Config Durable Object: the targets, their secrets and breaker state. Every change bumps
- * a version and is pushed to all shards, so they route without a round trip per event.
+ * The Config Durable Object: the targets, their secrets and breaker state, and the history of
+ * shard epochs. Every target change bumps a version and is pushed to all shards, so they route
+ * without a round trip per event.
  */
 export class ConfigStore extends DurableObject<RelayEnv> {
+  private readonly epochs = new EpochHistory(this.ctx.storage.kv);
+
+  /** The shard epochs, brought up to date with the SHARD_COUNT the caller's version reads. */
+  async shardEpochs(report: SettingReport): Promise<ShardEpoch[]> {
+    return this.epochs.sync(report, Date.now());
+  }
+
+  /** `POST /api/shards`: opens an epoch of `shardCount` shards for new messages. */
+  async openShardEpoch(
+    shardCount: number,
+  ): Promise<{ opened: ShardEpoch; history: ShardEpoch[] } | { refused: OpenRefusal }> {
+    this.epochs.sync(settingReport(this.env), Date.now());
+    const opened = this.epochs.open(shardCount, Date.now());
+    if (typeof opened === "string") return { refused: opened };
+    // The new shards learn the targets now rather than on their first event.
+    await this.bumpAndBroadcast();
+    return { opened, history: this.epochs.all() };
+  }
+
+  /** A closed epoch whose shards are all empty is never asked again (the cron watchdog). */
+  async retireShardEpoch(epoch: number): Promise<ShardEpoch[]> {
+    this.epochs.retire(epoch, Date.now());
+    return this.epochs.all();
+  }
+
   async listTargets(): Promise<Target[]> {
     const now = Date.now();
     return this.records()
@@ -237,7 +270,9 @@ export class ConfigStore extends DurableObject<RelayEnv> {
   private async bumpAndBroadcast(): Promise<void> {
     this.ctx.storage.kv.put("version", this.version() + 1);
     const snapshot = await this.snapshot();
-    const { failedShards } = await fanOut(this.env, (shard) => shard.applyTargets(snapshot));
+    const history = this.epochs.sync(settingReport(this.env), Date.now());
+    const shards = shardsOf(this.env, liveEpochs(history));
+    const { failedShards } = await fanOut(shards, (shard) => shard.applyTargets(snapshot));
     if (failedShards.length > 0) {
       console.warn(
         `target snapshot v${snapshot.version} missed shard(s) ${failedShards.join(", ")}`,

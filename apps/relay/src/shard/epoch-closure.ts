@@ -1,0 +1,67 @@
+import type { IngestRecord } from "./types.ts";
+
+const CLOSED_AT = "epoch-closed-at";
+
+/**
+ * When this shard's epoch stopped taking new messages, as far as the shard has been told
+ * (src/epochs/model.ts). Once closed, it stores only events of messages it already holds and
+ * declines the rest, which the Worker offers to the next epoch. Remembered: a Worker that has
+ * not yet read the newer epoch still cannot start a message here, so a message's events never
+ * split between epochs, whichever instance routes them.
+ */
+export class EpochClosure {
+  private closedAt: number | null;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly kv: SyncKvStorage,
+  ) {
+    this.closedAt = kv.get<number>(CLOSED_AT) ?? null;
+  }
+
+  /** Takes an end the caller knows of; the earliest one told is kept. */
+  learn(openUntil: number | null | undefined): void {
+    if (openUntil === null || openUntil === undefined) return;
+    if (this.closedAt !== null && this.closedAt <= openUntil) return;
+    this.closedAt = openUntil;
+    this.kv.put(CLOSED_AT, openUntil);
+  }
+
+  isClosed(now: number): boolean {
+    return this.closedAt !== null && now >= this.closedAt;
+  }
+
+  /**
+   * The records this shard stores now, and the ids of those it declines: while open, all are
+   * taken; once closed, those of a message (or, without a message id, an event) it holds.
+   * One indexed lookup per distinct message.
+   */
+  split(
+    records: readonly IngestRecord[],
+    now: number,
+  ): { taken: IngestRecord[]; declined: string[] } {
+    if (!this.isClosed(now)) return { taken: [...records], declined: [] };
+    const known = new Map<string, boolean>();
+    const taken: IngestRecord[] = [];
+    const declined: string[] = [];
+    for (const record of records) {
+      const key = record.messageId ?? `id:${record.id}`;
+      let holds = known.get(key);
+      if (holds === undefined) {
+        holds = this.holds(record);
+        known.set(key, holds);
+      }
+      if (holds) taken.push(record);
+      else declined.push(record.id);
+    }
+    return { taken, declined };
+  }
+
+  private holds(record: IngestRecord): boolean {
+    const row =
+      record.messageId === null
+        ? this.sql.exec("SELECT 1 FROM events WHERE id = ? LIMIT 1", record.id)
+        : this.sql.exec("SELECT 1 FROM events WHERE message_id = ? LIMIT 1", record.messageId);
+    return row.toArray().length > 0;
+  }
+}
