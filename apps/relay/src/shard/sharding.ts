@@ -1,7 +1,7 @@
 /**
  * Which shard holds a message: FNV-1a of `message.id`, so every event of one message lands in
- * one single-threaded shard (what makes per-message ordering possible). Changing SHARD_COUNT
- * moves messages between shards: set it once, before going live.
+ * one single-threaded shard (what makes per-message ordering possible). A change of the count
+ * opens a new shard epoch rather than re-hashing anything (src/epochs/model.ts).
  */
 export function shardIndexFor(key: string, shardCount: number): number {
   let hash = 0x811c9dc5;
