@@ -15,7 +15,10 @@ const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface WranglerDev {
   url: string;
-  stop(): Promise<void>;
+  /** The scratch folder: config, .dev.vars and the persisted state (`state/`). */
+  dir: string;
+  /** Stops wrangler; the folder is deleted unless `keepState` (to start again on the same state). */
+  stop(opts?: { keepState?: boolean }): Promise<void>;
   logs(): string;
 }
 
@@ -47,9 +50,15 @@ function configFor(dir: string): string {
   return path;
 }
 
-/** `vars` become the `.dev.vars` file, one `NAME="value"` per line (newlines as \n). */
-export async function startWranglerDev(vars: Record<string, string>): Promise<WranglerDev> {
-  const dir = mkdtempSync(join(tmpdir(), "bw-relay-e2e-"));
+/**
+ * `vars` become the `.dev.vars` file, one `NAME="value"` per line (newlines as \n). `dir`: the
+ * folder of a relay stopped with `keepState`, to run again on its stored events and targets.
+ */
+export async function startWranglerDev(
+  vars: Record<string, string>,
+  opts: { dir?: string } = {},
+): Promise<WranglerDev> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "bw-relay-e2e-"));
   const config = configFor(dir);
   writeFileSync(
     join(dir, ".dev.vars"),
@@ -86,16 +95,16 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   };
   process.once("exit", kill);
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
+  const stop = async (stopOpts: { keepState?: boolean } = {}) => {
     kill();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    rmSync(dir, { recursive: true, force: true });
+    if (!stopOpts.keepState) rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop, logs: () => output };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, dir, stop, logs: () => output };
     } catch {
       // not listening yet
     }
