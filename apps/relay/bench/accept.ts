@@ -22,6 +22,11 @@ import { BASIC_AUTH, RELAY_VARS, SHARD_COUNT } from "./settings.ts";
 export interface AcceptOptions {
   /** One target configured and receiving (a local server answering 204). */
   withTarget: boolean;
+  /**
+   * Measure the relay while a closed shard epoch is live (BENCH_ACCEPT_EPOCH=1): every event
+   * is of a new message, so each is first offered to, and declined by, its old shard.
+   */
+  closedEpoch?: boolean;
   connections: number;
   warmupSec: number;
   durationSec: number;
@@ -88,6 +93,19 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
         url: `http://127.0.0.1:${RECEIVER_PORT}/hook`,
       });
       console.log(`  relay has one target: a local receiver on port ${RECEIVER_PORT}`);
+    }
+    if (opts.closedEpoch ?? process.env.BENCH_ACCEPT_EPOCH === "1") {
+      // One more shard than the baseline's: the API refuses a change to the same count.
+      const res = await fetch(`${relay.url}/api/shards`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${RELAY_VARS.ADMIN_TOKEN}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ shardCount: Number(SHARD_COUNT) + 1 }),
+      });
+      if (res.status !== 201) throw new Error(`POST /api/shards answered ${res.status}`);
+      console.log(`  relay has a closed epoch of ${SHARD_COUNT} shards before the current one`);
     }
     const servers: Record<Target, Wrangler> = { baseline, relay };
     const headers = { authorization: BASIC_AUTH };
