@@ -1,0 +1,92 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { liveShards } from "../src/epochs/live-shards.ts";
+import { FetchStub } from "./fetch-stub.ts";
+import {
+  advance,
+  api,
+  postCallbacks,
+  received,
+  relayEnv,
+  runAlarms,
+  status,
+  useRelayTestState,
+} from "./helpers.ts";
+
+// What one callback costs in the units Cloudflare bills SQLite-backed Durable Objects by
+// (rows written, rows read; docs/scaling.md "What it costs"), counted from every statement's
+// cursor over the event's whole life: accept, one delivery, purge.
+
+const HOOK = "https://receiver.test/hook";
+const HOUR = 3_600_000;
+const EVENTS = 200;
+
+useRelayTestState();
+const fetchStub = FetchStub.useInEachTest();
+
+interface Tally {
+  written: number;
+  read: number;
+}
+
+/** Counts the rows every SQL statement of this isolate writes and reads while `work` runs. */
+async function tallied(work: () => Promise<void>): Promise<Tally> {
+  const [first] = await liveShards(relayEnv);
+  if (!first) throw new Error("no shard");
+  const proto = await runInDurableObject(first.stub, (_i, state) =>
+    Object.getPrototypeOf(state.storage.sql),
+  );
+  const exec = proto.exec as SqlStorage["exec"];
+  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+  proto.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
+    const cursor = exec.call(this, query, ...bindings);
+    cursors.push(cursor);
+    return cursor;
+  };
+  try {
+    await work();
+  } finally {
+    proto.exec = exec;
+  }
+  return cursors.reduce(
+    (t, c) => ({ written: t.written + c.rowsWritten, read: t.read + c.rowsRead }),
+    { written: 0, read: 0 },
+  );
+}
+
+describe("what an event costs in SQLite rows", () => {
+  it("counts rows written and read per event from accept to purge, with one target", async () => {
+    await api("/api/targets", { method: "POST", body: { name: "hook", url: HOOK }, expect: 201 });
+    fetchStub.on(HOOK, 204);
+    const events = Array.from({ length: EVENTS }, (_, i) =>
+      i % 2 === 0
+        ? received(`m-cost-${i}`)
+        : status("message-delivered", `m-cost-${i}`, "2030-01-01T00:00:02Z"),
+    );
+    const accept = await tallied(async () => {
+      for (const event of events) expect((await postCallbacks([event])).status).toBe(200);
+    });
+    const deliver = await tallied(async () => {
+      // A run sends at most 50 per target; a shard with more takes a second run.
+      for (let run = 0; run < 5 && fetchStub.to(HOOK).length < EVENTS; run++) await runAlarms();
+    });
+    expect(fetchStub.to(HOOK)).toHaveLength(EVENTS);
+    const purge = await tallied(async () => {
+      advance(49 * HOUR);
+      await runAlarms();
+    });
+    const { events: left } = await api<{ events: unknown[] }>("/api/events");
+    expect(left).toEqual([]);
+
+    const per = (t: Tally) => ({
+      written: Math.round((t.written / EVENTS) * 10) / 10,
+      read: Math.round((t.read / EVENTS) * 10) / 10,
+    });
+    const figures = { accept: per(accept), deliver: per(deliver), purge: per(purge) };
+    console.log(`rows per event (one target): ${JSON.stringify(figures)}`);
+    // The figures docs/scaling.md prices with; a change that writes more per event shows here.
+    const written = figures.accept.written + figures.deliver.written + figures.purge.written;
+    expect(written).toBeGreaterThan(5);
+    expect(written).toBeLessThanOrEqual(40);
+  });
+});
