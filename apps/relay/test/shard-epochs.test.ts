@@ -19,6 +19,7 @@ import {
   postCallbacks,
   received,
   relayEnv,
+  relayFetch,
   runAlarms,
   SHARDS,
   status,
@@ -141,6 +142,9 @@ describe("shard epochs", () => {
     expect(new Set(listed.map((e) => e.id)).size).toBe(72);
     const old = await api<Listed>(`/api/events?messageId=${before[3]}`);
     expect(old.events.map((e) => e.type).sort()).toEqual(["message-delivered", "message-sending"]);
+    const metrics = await (await relayFetch("/metrics", { headers: ADMIN })).text();
+    expect(metrics).toContain('bw_relay_shards{epoch_state="current"} 16');
+    expect(metrics).toContain(`bw_relay_shards{epoch_state="closed"} ${SHARDS}`);
     const stats = await api<{ events: { byType: Record<string, number> } }>("/api/stats");
     expect(stats.events.byType).toMatchObject({
       "message-sending": 24,

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { configStub } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
-import { forEachShard } from "../epochs/live-shards.ts";
+import { forEachShard, shardEpochs } from "../epochs/live-shards.ts";
+import { liveEpochs } from "../epochs/model.ts";
 import { addBuckets, quantileBound } from "../shard/latency-buckets.ts";
 import type { ShardStats } from "../shard/types.ts";
 import type { Target } from "../targets/model.ts";
@@ -170,6 +171,17 @@ export async function renderMetrics(env: RelayEnv): Promise<string> {
   metric("bw_relay_events_purged_total", "counter", "Events removed after retention.", [
     ["", n("purged")],
   ]);
+  const live = liveEpochs(await shardEpochs(env));
+  const current = live.at(-1);
+  metric(
+    "bw_relay_shards",
+    "gauge",
+    "Shards that may hold events: of the current epoch (new messages) and of closed ones still draining.",
+    [
+      ['{epoch_state="current"}', current?.shardCount ?? 0],
+      ['{epoch_state="closed"}', live.slice(0, -1).reduce((acc, e) => acc + e.shardCount, 0)],
+    ],
+  );
   return `${lines.join("\n")}\n`;
 }
 
