@@ -13,6 +13,8 @@ export type {
   EventList,
   EventStatus,
   EventSummary,
+  ShardEpoch,
+  ShardEpochs,
   Stats,
   Target,
   TargetState,

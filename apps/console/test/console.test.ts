@@ -230,4 +230,34 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.emulateMedia({ colorScheme: "light" });
   });
+
+  it("lists the shard epochs on the overview, read-only", async () => {
+    await page.getByRole("link", { name: "Overview" }).click();
+    const section = page.getByRole("region", { name: "Shards" });
+    const table = section.getByRole("table", { name: "Shard epochs, oldest first" });
+    // The rig's relay runs SHARD_COUNT 2: one epoch, current since the start.
+    await page.locator('table.shards[aria-busy="false"] tbody tr[data-epoch="0"]').waitFor(WAIT);
+    expect(await table.locator("thead th").allTextContents()).toEqual([
+      "Epoch",
+      "Shards",
+      "Since",
+      "State",
+    ]);
+    const row = (epoch: number) =>
+      table.locator(`tbody tr[data-epoch="${epoch}"] > *`).allTextContents();
+    expect(await row(0)).toEqual(["0", "2", "from the start", "current"]);
+    await section.getByText("New messages go to 2 shards (epoch 0)").waitFor(WAIT);
+    await section.getByText("bw-relay shards set COUNT").waitFor(WAIT);
+    expect(await section.getByRole("button").count()).toBe(0);
+
+    // An operator opens an epoch (the CLI's `shards set 4`); the overview shows both. Last
+    // test: the rig's relay keeps the new epoch.
+    await rig.admin("POST", "/api/shards", { shardCount: 4 });
+    await page.reload();
+    await table.locator('tbody tr[data-epoch="1"]').waitFor(WAIT);
+    expect(await row(0)).toEqual(["0", "2", "from the start", "closed"]);
+    expect((await row(1)).slice(0, 2)).toEqual(["1", "4"]);
+    expect((await row(1))[3]).toBe("current");
+    await section.getByText("New messages go to 4 shards (epoch 1)").waitFor(WAIT);
+  });
 });

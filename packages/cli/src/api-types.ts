@@ -15,6 +15,8 @@ export type {
   EventStatus,
   EventSummary,
   Settings,
+  ShardEpoch,
+  ShardEpochs,
   Stats,
   Target,
   TargetState,

@@ -8,6 +8,7 @@ import { registerInit } from "./commands/init.ts";
 import { registerListen } from "./commands/listen.ts";
 import { registerProfiles } from "./commands/profiles.ts";
 import { registerReplay } from "./commands/replay.ts";
+import { registerShards } from "./commands/shards.ts";
 import { registerStats } from "./commands/stats.ts";
 import { registerTail } from "./commands/tail.ts";
 import { registerTargets } from "./commands/targets.ts";
@@ -60,6 +61,7 @@ export function buildProgram(app: App): Command {
     "replay evt_… --target my-app",
     "tail",
     "listen --forward-to http://localhost:3000/webhooks/bandwidth",
+    "shards                                  # how many shards new messages go to",
     "--profile staging doctor",
   ]);
   program.addHelpText(
@@ -70,6 +72,7 @@ export function buildProgram(app: App): Command {
   registerEvents(program, app);
   registerReplay(program, app);
   registerStats(program, app);
+  registerShards(program, app);
   registerTail(program, app);
   registerListen(program, app);
   registerTrigger(program, app);

@@ -63,7 +63,7 @@ describe("one clear line, and its exit code, when the relay cannot be used", () 
     );
   });
 
-  it.each([["targets", "list"], ["stats"], ["tail"], ["events", "list", "--follow"]])(
+  it.each([["targets", "list"], ["stats"], ["shards"], ["tail"], ["events", "list", "--follow"]])(
     "an unconfigured relay: %s → exit 5",
     async (...args) => {
       const result = await cli(args, { env: { BW_RELAY_URL: inject("bareRelayUrl") } });

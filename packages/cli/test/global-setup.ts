@@ -1,38 +1,51 @@
 /**
  * Starts the relay the whole CLI test run uses, with the repository's own test helper
  * (apps/relay/test-e2e/wrangler-dev.ts: the real wrangler.jsonc under `wrangler dev`), and a
- * second one with no secrets at all, the only way to see `not_configured` answers. Both start
- * in parallel (about 2 s) and are killed at the end.
+ * second one with no secrets at all, the only way to see `not_configured` answers, and a third
+ * of its own for `shards set` (a new shard epoch changes a relay for good, and at most 4 are
+ * live). They start in parallel (about 2 s) and are killed at the end.
  */
 import type { TestProject } from "vitest/node";
-import { startWranglerDev } from "../../../apps/relay/test-e2e/wrangler-dev.ts";
+import { startWranglerDev, type WranglerDev } from "../../../apps/relay/test-e2e/wrangler-dev.ts";
 
 export const ADMIN_TOKEN = "cli-test-admin-token";
 export const CALLBACK_PASSWORD = "cli-test-callback-password";
 
+const VARS = {
+  CALLBACK_USERNAME: "bandwidth",
+  CALLBACK_PASSWORD,
+  ADMIN_TOKEN,
+  ALLOW_HTTP_TARGETS: "true",
+  // Fast retries, so a failing local target reaches `dead` within a test.
+  RETRY_BASE_MS: "100",
+  SHARD_COUNT: "2",
+};
+
 export default async function setup(project: TestProject) {
-  const [relay, bare] = await Promise.all([
-    startWranglerDev({
-      CALLBACK_USERNAME: "bandwidth",
-      CALLBACK_PASSWORD,
-      ADMIN_TOKEN,
-      ALLOW_HTTP_TARGETS: "true",
-      // Fast retries, so a failing local target reaches `dead` within a test.
-      RETRY_BASE_MS: "100",
-      SHARD_COUNT: "2",
-    }),
+  const relays = await Promise.allSettled([
+    startWranglerDev(VARS),
     startWranglerDev({ ALLOW_HTTP_TARGETS: "true" }),
+    startWranglerDev(VARS),
   ]);
-  project.provide("relayUrl", relay.url);
-  project.provide("bareRelayUrl", bare.url);
-  return async () => {
-    await Promise.all([relay.stop(), bare.stop()]);
+  const stop = async () => {
+    await Promise.all(relays.map((r) => (r.status === "fulfilled" ? r.value.stop() : undefined)));
   };
+  const failed = relays.find((r) => r.status === "rejected");
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  const [relay, bare, shards] = relays.map((r) => (r as PromiseFulfilledResult<WranglerDev>).value);
+  project.provide("relayUrl", (relay as WranglerDev).url);
+  project.provide("bareRelayUrl", (bare as WranglerDev).url);
+  project.provide("shardsRelayUrl", (shards as WranglerDev).url);
+  return stop;
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     relayUrl: string;
     bareRelayUrl: string;
+    shardsRelayUrl: string;
   }
 }

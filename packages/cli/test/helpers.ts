@@ -132,8 +132,11 @@ export const unique = (prefix: string) =>
   `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** Posts raw callback events straight to the relay (what Bandwidth would do). */
-export async function postCallbacks(events: unknown[]): Promise<{ ids: string[] }> {
-  const res = await fetch(`${inject("relayUrl")}/callbacks`, {
+export async function postCallbacks(
+  events: unknown[],
+  relayUrl = inject("relayUrl"),
+): Promise<{ ids: string[] }> {
+  const res = await fetch(`${relayUrl}/callbacks`, {
     method: "POST",
     headers: {
       authorization: `Basic ${Buffer.from(`bandwidth:${CALLBACK_PASSWORD}`).toString("base64")}`,

@@ -1,7 +1,7 @@
 /**
  * Overview: events per minute by type and by status over the last hour (bucketed here from
  * GET /api/events, then kept current from the live tail), deliveries by outcome (the relay's
- * counters) and per-target lag (from /api/stats).
+ * counters), per-target lag (from /api/stats) and the shard epochs (from /api/shards).
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { describeFailure } from "../api.ts";
@@ -11,6 +11,7 @@ import { formatMs } from "../format.ts";
 import { subscribeTail } from "../live.ts";
 import type { EventSummary, Stats } from "../types.ts";
 import { Bars, type Series, TimeChart } from "./chart.tsx";
+import { Shards } from "./shards.tsx";
 
 const MINUTES = 60;
 const MAX_EVENTS = 5000;
@@ -135,6 +136,7 @@ export function Overview() {
           format={formatMs}
         />
       </div>
+      <Shards />
     </section>
   );
 }
