@@ -100,6 +100,21 @@ describe("one clear line, and its exit code, when the relay cannot be used", () 
     server.close();
   });
 
+  it("says a listing is partial, naming the shards a relay could not read", async () => {
+    const server = (await import("node:http")).createServer((_q, r) =>
+      r
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ events: [], nextCursor: null, failedShards: ["e1-shard-3"] })),
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    const result = await cli(["events", "list"], { env: { BW_RELAY_URL: url } });
+    server.close();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("partial: shard(s) e1-shard-3 could not be read");
+  });
+
   it("usage errors exit 2; --help and --version exit 0", async () => {
     expect((await cli(["nonsense"])).code).toBe(2);
     expect((await cli(["events", "list", "--limit", "0"])).code).toBe(2);

@@ -60,6 +60,7 @@ async function list(ctx: Ctx, flags: ListFlags): Promise<void> {
   const events: EventSummary[] = [];
   let cursor = flags.cursor;
   let nextCursor: string | null = null;
+  const failedShards = new Set<string>();
   for (let page = 0; page < (flags.all ? MAX_PAGES : 1); page++) {
     const answer = await api.get<EventList>("/api/events", {
       ...query,
@@ -67,11 +68,18 @@ async function list(ctx: Ctx, flags: ListFlags): Promise<void> {
       cursor,
     });
     events.push(...answer.events);
+    for (const name of answer.failedShards) failedShards.add(name);
     nextCursor = answer.nextCursor;
     if (!nextCursor) break;
     cursor = nextCursor;
   }
-  if (ctx.out.json) return ctx.out.data({ events, nextCursor });
+  if (ctx.out.json) return ctx.out.data({ events, nextCursor, failedShards: [...failedShards] });
+  // A shard that could not be read leaves its events out: say so rather than show a quiet gap.
+  if (failedShards.size > 0) {
+    ctx.out.warn(
+      `partial: shard(s) ${[...failedShards].join(", ")} could not be read; their events are missing, retry to see them`,
+    );
+  }
   if (events.length === 0) return ctx.out.line("no events match");
   printEvents(ctx, events);
   if (nextCursor) {
