@@ -3,10 +3,13 @@
  *   1. accept throughput and latency against a minimal baseline Worker (bench/accept.ts);
  *   2. delivery throughput and accept-to-receipt lag under sustained load (bench/delivery.ts).
  * Not in the default run: BENCH_ONLY=worst (`pnpm bench:worst`), hostile bodies one at a time
- * (bench/worst-case.ts), written to bench/results/worst-case.json.
- * Knobs (environment): BENCH_ONLY=accept|delivery|worst, BENCH_CONNECTIONS, BENCH_DURATION,
+ * (bench/worst-case.ts), written to bench/results/worst-case.json; BENCH_ONLY=list
+ * (`pnpm bench:list`), listing cost by shard count (bench/list-cost.ts); BENCH_ONLY=cost
+ * (`pnpm bench:cost`), accept as the stored events grow (bench/cost-curve.ts), written to
+ * bench/results/cost-curve.json (cost-curve-target.json with BENCH_COST_TARGET=1).
+ * Knobs (environment): BENCH_ONLY=accept|delivery|worst|list|cost, BENCH_CONNECTIONS, BENCH_DURATION,
  * BENCH_WARMUP, BENCH_ROUNDS, BENCH_RATE, BENCH_DELIVERY_DURATION, BENCH_WORST_SHAPES,
- * BENCH_WORST_TIMEOUT, BENCH_WORST_GETS.
+ * BENCH_WORST_TIMEOUT, BENCH_WORST_GETS, BENCH_COST_LEVELS, BENCH_COST_TARGET.
  * Writes bench/results/latest.json. Exits 1 when a run fails or the relay loses or rejects
  * events; a throughput ratio under the goal is reported, not an error.
  */
@@ -15,6 +18,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { type AcceptResult, runAcceptBench } from "./accept.ts";
+import { runCostCurve } from "./cost-curve.ts";
 import { type DeliveryResult, runDeliveryBench } from "./delivery.ts";
 import { envNumber } from "./lib/env.ts";
 import { appDir, benchDir, removeWorkDir, workDir } from "./lib/processes.ts";
@@ -66,8 +70,8 @@ function finish(name: string, figures: object, problems: string[]): void {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "accept", "delivery", "worst", "list"].includes(only))
-    throw new Error("BENCH_ONLY must be accept, delivery, worst or list");
+  if (!["", "accept", "delivery", "worst", "list", "cost"].includes(only))
+    throw new Error("BENCH_ONLY must be accept, delivery, worst, list or cost");
   const env = machine();
   console.log(
     `bw-relay benchmarks: ${env.date}, ${env.nproc} CPUs (${env.cpu}), node ${env.node}, wrangler ${env.wrangler}`,
@@ -88,6 +92,27 @@ async function main(): Promise<void> {
       repeats: envNumber("BENCH_LIST_REPEATS", 20),
     });
     finish("list-cost.json", { environment: env, list }, []);
+    return;
+  }
+  if (only === "cost") {
+    const withTarget = process.env.BENCH_COST_TARGET === "1";
+    const levels = (process.env.BENCH_COST_LEVELS ?? "0,100000,1000000").split(",").map(Number);
+    if (levels.some((l, i) => !Number.isInteger(l) || l < 0 || (i > 0 && l < (levels[i - 1] ?? 0))))
+      throw new Error("BENCH_COST_LEVELS must be ascending whole numbers, e.g. 0,100000,1000000");
+    const cost = await runCostCurve({
+      levels,
+      withTarget,
+      connections: envNumber("BENCH_CONNECTIONS", 16),
+      warmupSec: envNumber("BENCH_WARMUP", 2),
+      durationSec: envNumber("BENCH_DURATION", 8),
+      rounds: envNumber("BENCH_ROUNDS", 3),
+      retentionHours: 48,
+    });
+    finish(
+      withTarget ? "cost-curve-target.json" : "cost-curve.json",
+      { environment: env, cost },
+      cost.problems,
+    );
     return;
   }
   let accept: AcceptResult | null = null;

@@ -16,35 +16,43 @@ const APPLICATION_ID = "93de2206-9669-4e07-948d-329f4b722ee2";
 const OUR_NUMBER = "+19195550100";
 const THEIR_NUMBER = "+19195550199";
 
+/**
+ * The `n`-th callback event of a stream (odd: `message-received`, even: `message-delivered`),
+ * stamped `at` (ms since the epoch); `prefix` keeps message ids unique across runs. The cost
+ * curve (bench/cost-curve.ts) seeds its stored events with the same shapes.
+ */
+export function callbackEvent(n: number, prefix: string, at: number) {
+  const time = new Date(at).toISOString();
+  // Shaped like Bandwidth's ids: epoch millis + random-looking suffix.
+  const id = `${at}${prefix}${n.toString(36).padStart(7, "0")}`;
+  const inbound = n % 2 === 1;
+  return {
+    type: inbound ? "message-received" : "message-delivered",
+    time,
+    description: inbound ? "Incoming message received" : "Message delivered to carrier.",
+    to: inbound ? OUR_NUMBER : THEIR_NUMBER,
+    message: {
+      id,
+      owner: OUR_NUMBER,
+      applicationId: APPLICATION_ID,
+      time,
+      segmentCount: 1,
+      direction: inbound ? "in" : "out",
+      to: [inbound ? OUR_NUMBER : THEIR_NUMBER],
+      from: inbound ? THEIR_NUMBER : OUR_NUMBER,
+      ...(inbound
+        ? { text: `Benchmark message ${n}: is this thing on?` }
+        : { text: "", tag: "bench" }),
+    },
+  };
+}
+
 /** A generator of distinct callback bodies; `prefix` keeps ids unique across runs. */
 export function callbackBodies(prefix: string): () => string {
   let n = 0;
   return () => {
     n += 1;
-    const time = new Date().toISOString();
-    // Shaped like Bandwidth's ids: epoch millis + random-looking suffix.
-    const id = `${Date.now()}${prefix}${n.toString(36).padStart(7, "0")}`;
-    const inbound = n % 2 === 1;
-    const event = {
-      type: inbound ? "message-received" : "message-delivered",
-      time,
-      description: inbound ? "Incoming message received" : "Message delivered to carrier.",
-      to: inbound ? OUR_NUMBER : THEIR_NUMBER,
-      message: {
-        id,
-        owner: OUR_NUMBER,
-        applicationId: APPLICATION_ID,
-        time,
-        segmentCount: 1,
-        direction: inbound ? "in" : "out",
-        to: [inbound ? OUR_NUMBER : THEIR_NUMBER],
-        from: inbound ? THEIR_NUMBER : OUR_NUMBER,
-        ...(inbound
-          ? { text: `Benchmark message ${n}: is this thing on?` }
-          : { text: "", tag: "bench" }),
-      },
-    };
-    return JSON.stringify([event]);
+    return JSON.stringify([callbackEvent(n, prefix, Date.now())]);
   };
 }
 
