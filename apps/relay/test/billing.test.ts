@@ -113,3 +113,23 @@ describe("what an event costs in SQLite rows, accept to purge", () => {
     expect(written).toBeLessThanOrEqual(38);
   });
 });
+
+describe("what an alarm run reads", () => {
+  it("is in proportion to its work, not to the events the shard stores", async () => {
+    const readByOneRun = async (stored: number) => {
+      const shards = await liveShards(relayEnv);
+      const batch = Array.from({ length: stored }, (_, i) => received(`m-size-${stored}-${i}`));
+      for (let i = 0; i < batch.length; i += 100) {
+        expect((await postCallbacks(batch.slice(i, i + 100))).status).toBe(200);
+      }
+      // One more event, then every shard's alarm once: the purge schedule is read each time.
+      await postCallbacks([received(`m-size-${stored}-last`)]);
+      advance(HOUR);
+      return (await tallied(async () => void (await runAlarms()))).read / shards.length;
+    };
+    const small = await readByOneRun(10);
+    const large = await readByOneRun(2000);
+    // A scan of the events table per run would read ~500 rows a shard here.
+    expect(large).toBeLessThan(small + 20);
+  });
+});

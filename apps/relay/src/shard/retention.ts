@@ -53,10 +53,16 @@ export class Retention {
     return { purged: ids.length, orphanedMedia, nextWakeAt: this.nextWake() };
   }
 
-  /** When the oldest settled event expires; null when the shard holds none. */
+  /**
+   * When the oldest settled event expires; null when the shard holds none. The WHERE is what
+   * lets SQLite use the partial index `events_settled` (it must imply the index's condition):
+   * without it, every alarm scanned the whole table (bench/README.md, "cost curve").
+   */
   nextWake(): number | null {
     const oldest = this.sql
-      .exec<{ at: number | null }>("SELECT MIN(settled_at) AS at FROM events")
+      .exec<{ at: number | null }>(
+        "SELECT MIN(settled_at) AS at FROM events WHERE settled_at IS NOT NULL",
+      )
       .one().at;
     return oldest === null ? null : oldest + this.retentionMs;
   }
