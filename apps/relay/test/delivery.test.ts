@@ -571,6 +571,32 @@ describe("deleting a target", () => {
   });
 });
 
+describe("deleting a target with a backlog", () => {
+  it("fails more than one batch of its deliveries run after run, without waiting for the watchdog", async () => {
+    const { target: t } = await createTarget();
+    fetchStub.on(HOOK, 500);
+    const shard = shardOf("m-backlog-0");
+    const ids: string[] = [];
+    for (let i = 0; ids.length < 520; i++) {
+      const id = `m-backlog-${i}`;
+      if (shardOf(id).id.toString() === shard.id.toString()) ids.push(id);
+    }
+    for (let i = 0; i < ids.length; i += 100) {
+      await accept(ids.slice(i, i + 100).map((id) => received(id)));
+    }
+    await api(`/api/targets/${t.id}`, { method: "DELETE", expect: 204 });
+    // One run marks a batch of 500; the next, set for at once, the rest.
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    const alarm = await runInDurableObject(shard, (_i, state) => state.storage.getAlarm());
+    expect(alarm).toBe(Date.now());
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    const pending = await api<{ events: unknown[] }>("/api/events?status=pending&limit=500");
+    expect(pending.events).toEqual([]);
+    const failed = await api<{ events: unknown[] }>("/api/events?status=failed&limit=500");
+    expect(failed.events).toHaveLength(500);
+  });
+});
+
 describe("finding deliveries", () => {
   it("lists events by the status of their deliveries, with each target's name", async () => {
     const { target: t } = await createTarget({ name: "crm" });

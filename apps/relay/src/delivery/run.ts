@@ -39,17 +39,31 @@ export interface DeliveryRunDeps {
  */
 export class DeliveryRun {
   private readonly throttle = new ReportThrottle();
+  /**
+   * The targets-snapshot version whose deleted targets' deliveries are all marked failed. The
+   * look for them scans the pending deliveries, so it runs once per version (and on the first
+   * run of an instance), not on every run of a backlog.
+   */
+  private orphansDoneFor: number | null = null;
 
   constructor(private readonly deps: DeliveryRunDeps) {}
 
   /** One bounded run; resolves to the moment the next one is due (null: nothing pending). */
   async run(snapshot: TargetsSnapshot, now: number): Promise<number | null> {
     const { store, queue, transaction } = this.deps;
-    const orphans = queue.orphans(
-      snapshot.targets.map((t) => t.id),
-      ORPHAN_BATCH,
-    );
-    if (orphans.length > 0) transaction(() => store.failDeliveries(orphans, "target deleted", now));
+    let moreOrphans = false;
+    if (this.orphansDoneFor !== snapshot.version) {
+      const orphans = queue.orphans(
+        snapshot.targets.map((t) => t.id),
+        ORPHAN_BATCH,
+      );
+      if (orphans.length > 0) {
+        transaction(() => store.failDeliveries(orphans, "target deleted", now));
+      }
+      // A full batch may have left more: the next run, at once, takes the next batch.
+      moreOrphans = orphans.length === ORPHAN_BATCH;
+      if (!moreOrphans) this.orphansDoneFor = snapshot.version;
+    }
 
     const outcomes: DeliveryOutcome[] = [];
     const reports = this.throttle.worthTelling(await this.sendDue(snapshot, now, outcomes), now);
@@ -62,6 +76,7 @@ export class DeliveryRun {
         console.warn("could not report delivery outcomes", describeError(err));
       }
     }
+    if (moreOrphans) return now;
     // The report may have brought a new snapshot (a circuit opened): plan with the latest.
     return this.nextWake(this.deps.targets.current ?? snapshot);
   }

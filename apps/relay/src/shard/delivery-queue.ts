@@ -65,18 +65,43 @@ export class DeliveryQueue {
     return rows.toArray().length > 0;
   }
 
-  /** Pending deliveries whose target is none of `targetIds` (it was deleted), a batch at most. */
+  /**
+   * Pending deliveries whose target is none of `targetIds` (it was deleted), a batch at most.
+   * The targets with pending deliveries are found by a skip scan of the pending index (one
+   * lookup per target), so the cost does not grow with the backlog.
+   */
   orphans(targetIds: readonly string[], limit: number): { eventId: string; targetId: string }[] {
+    const known = new Set(targetIds);
+    const gone = this.pendingTargets().filter((id) => !known.has(id));
+    const found: { eventId: string; targetId: string }[] = [];
+    for (const targetId of gone) {
+      if (found.length >= limit) break;
+      const rows = this.sql
+        .exec<{ event_id: string }>(
+          "SELECT event_id FROM deliveries WHERE target_id = ? AND status = 'pending' LIMIT ?",
+          targetId,
+          limit - found.length,
+        )
+        .toArray();
+      for (const row of rows) found.push({ eventId: row.event_id, targetId });
+    }
+    return found;
+  }
+
+  /** Every target with a pending delivery: MIN, then the next one after it, and so on. */
+  private pendingTargets(): string[] {
     return this.sql
-      .exec<{ event_id: string; target_id: string }>(
-        `SELECT event_id, target_id FROM deliveries
-         WHERE status = 'pending' AND target_id NOT IN (SELECT value FROM json_each(?))
-         LIMIT ?`,
-        JSON.stringify(targetIds),
-        limit,
+      .exec<{ id: string }>(
+        `WITH RECURSIVE t(id) AS (
+           SELECT MIN(target_id) FROM deliveries WHERE status = 'pending'
+           UNION ALL
+           SELECT (SELECT MIN(target_id) FROM deliveries WHERE status = 'pending' AND target_id > t.id)
+           FROM t WHERE t.id IS NOT NULL
+         )
+         SELECT id FROM t WHERE id IS NOT NULL`,
       )
       .toArray()
-      .map((r) => ({ eventId: r.event_id, targetId: r.target_id }));
+      .map((r) => r.id);
   }
 
   /** Failed or dead deliveries (of one target, if given) in their original order. */
