@@ -65,4 +65,33 @@ describe("retention", () => {
     await runAlarms();
     expect(await count("m-pending")).toBe(0);
   });
+
+  it("finds the next expiry through the settled index, not by reading every event", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `m-scan-${i}`);
+    await postCallbacks(ids.map((id) => received(id)));
+    const rowsRead = await runInDurableObject(shardOf("m-scan-0"), (shard: EventShard, state) => {
+      const held = state.storage.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM events")
+        .one().n;
+      expect(held).toBeGreaterThan(2);
+      // Every statement of the isolate, counted as billing.test.ts does.
+      const proto = Object.getPrototypeOf(state.storage.sql);
+      const exec = proto.exec as SqlStorage["exec"];
+      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+      proto.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
+        const cursor = exec.call(this, query, ...bindings);
+        cursors.push(cursor);
+        return cursor;
+      };
+      try {
+        const retention = (shard as unknown as { retention: { nextWake(): number | null } })
+          .retention;
+        expect(retention.nextWake()).not.toBeNull();
+      } finally {
+        proto.exec = exec;
+      }
+      return cursors.reduce((n, c) => n + c.rowsRead, 0);
+    });
+    expect(rowsRead).toBeLessThanOrEqual(2);
+  });
 });

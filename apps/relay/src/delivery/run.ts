@@ -40,31 +40,17 @@ export interface DeliveryRunDeps {
 export class DeliveryRun {
   private readonly throttle = new ReportThrottle();
   /**
-   * The targets-snapshot version whose deleted targets' deliveries are all marked failed. The
-   * look for them scans the pending deliveries, so it runs once per version (and on the first
-   * run of an instance), not on every run of a backlog.
+   * The snapshot version under which this object last found no delivery of a deleted target
+   * pending; null: not looked yet (a fresh object looks once).
    */
-  private orphansDoneFor: number | null = null;
+  private noOrphansAt: number | null = null;
 
   constructor(private readonly deps: DeliveryRunDeps) {}
 
   /** One bounded run; resolves to the moment the next one is due (null: nothing pending). */
   async run(snapshot: TargetsSnapshot, now: number): Promise<number | null> {
-    const { store, queue, transaction } = this.deps;
-    let moreOrphans = false;
-    if (this.orphansDoneFor !== snapshot.version) {
-      const orphans = queue.orphans(
-        snapshot.targets.map((t) => t.id),
-        ORPHAN_BATCH,
-      );
-      if (orphans.length > 0) {
-        transaction(() => store.failDeliveries(orphans, "target deleted", now));
-      }
-      // A full batch may have left more: the next run, at once, takes the next batch.
-      moreOrphans = orphans.length === ORPHAN_BATCH;
-      if (!moreOrphans) this.orphansDoneFor = snapshot.version;
-    }
-
+    // A full batch of a deleted target's deliveries may have left more: run again at once.
+    const moreOrphans = this.failOrphans(snapshot, now);
     const outcomes: DeliveryOutcome[] = [];
     const reports = this.throttle.worthTelling(await this.sendDue(snapshot, now, outcomes), now);
     await this.deps.publish(outcomes);
@@ -79,6 +65,24 @@ export class DeliveryRun {
     if (moreOrphans) return now;
     // The report may have brought a new snapshot (a circuit opened): plan with the latest.
     return this.nextWake(this.deps.targets.current ?? snapshot);
+  }
+
+  /**
+   * Marks failed the pending deliveries whose target was deleted (a batch at most). A
+   * delivery becomes one only when its target leaves the snapshot, or when it is queued for a
+   * target the snapshot does not hold (a retry of a deleted target's deliveries): the look
+   * runs only then, and once per object. True when a full batch may have left more.
+   */
+  private failOrphans(snapshot: TargetsSnapshot, now: number): boolean {
+    const { store, queue, transaction } = this.deps;
+    const ids = snapshot.targets.map((t) => t.id);
+    const known = new Set(ids);
+    const queuedElsewhere = [...store.takeQueuedTargets()].some((id) => !known.has(id));
+    if (!queuedElsewhere && this.noOrphansAt === snapshot.version) return false;
+    const orphans = queue.orphans(ids, ORPHAN_BATCH);
+    if (orphans.length > 0) transaction(() => store.failDeliveries(orphans, "target deleted", now));
+    this.noOrphansAt = orphans.length < ORPHAN_BATCH ? snapshot.version : null;
+    return orphans.length === ORPHAN_BATCH;
   }
 
   /** The earliest due delivery to a sendable target, or probe of an open circuit. */

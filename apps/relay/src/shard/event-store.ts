@@ -1,6 +1,6 @@
 import type { AttemptResult } from "../delivery/send.ts";
 import { errorCodeFields } from "./event-filter-sql.ts";
-import { type DeliveryCounts, eventStatusOf } from "./event-status.ts";
+import { EVENT_STATUS_SQL, eventStatusOf } from "./event-status.ts";
 import type {
   DeliveryStatus,
   EventStatus,
@@ -46,10 +46,26 @@ export interface AttemptRecord {
  * callers compose several in one `transactionSync`; none opens a transaction itself.
  */
 export class EventStore {
+  /** The targets deliveries were queued for since `takeQueuedTargets` last asked. */
+  private queuedTargets = new Set<string>();
+  /** The next delivery sequence number, once read (see reserveSeq). */
+  private nextSeq: number | null = null;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly kv: SyncKvStorage,
   ) {}
+
+  /**
+   * The targets pending deliveries were created for (or put back to pending) since the last
+   * call: a delivery run needs to look for deliveries of deleted targets only when one of
+   * these is unknown to its snapshot, or when the snapshot changed.
+   */
+  takeQueuedTargets(): Set<string> {
+    const queued = this.queuedTargets;
+    this.queuedTargets = new Set();
+    return queued;
+  }
 
   /**
    * Inserts the events of a batch that are new; `wantedBy(record)` names the targets each
@@ -113,6 +129,7 @@ export class EventStore {
     if (deliveries.length === 0) return;
     let seq = this.reserveSeq(deliveries.length);
     for (const d of deliveries) {
+      this.queuedTargets.add(d.targetId);
       this.sql.exec(
         `INSERT INTO deliveries (event_id, target_id, seq, message_id, status, next_attempt_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)
@@ -192,21 +209,17 @@ export class EventStore {
     );
   }
 
-  /** Re-derives an event's status from its deliveries (eventStatusOf); settles or unsettles it. */
+  /**
+   * Re-derives an event's status from its deliveries (eventStatusOf, as EVENT_STATUS_SQL);
+   * settles or unsettles it. One statement: it runs after every delivery attempt.
+   */
   refreshEventStatus(eventId: string, now: number): void {
-    const counts: DeliveryCounts = {};
-    for (const row of this.sql.exec<{ status: DeliveryStatus; n: number }>(
-      "SELECT status, COUNT(*) AS n FROM deliveries WHERE event_id = ? GROUP BY status",
-      eventId,
-    )) {
-      counts[row.status] = row.n;
-    }
     this.sql.exec(
-      `UPDATE events SET status = ?2,
-         settled_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE COALESCE(settled_at, ?3) END
-       WHERE id = ?1 AND status != 'quarantined'`,
+      `UPDATE events SET status = d.status,
+         settled_at = CASE WHEN d.status = 'pending' THEN NULL ELSE COALESCE(events.settled_at, ?2) END
+       FROM (SELECT ${EVENT_STATUS_SQL} AS status FROM deliveries WHERE event_id = ?1) AS d
+       WHERE events.id = ?1 AND events.status != 'quarantined'`,
       eventId,
-      eventStatusOf(counts),
       now,
     );
   }
@@ -221,10 +234,15 @@ export class EventStore {
     );
   }
 
-  /** Reserves `count` delivery sequence numbers; deliveries of a message go out in seq order. */
+  /**
+   * Reserves `count` delivery sequence numbers; deliveries of a message go out in seq order.
+   * The next number is read from storage once per object and then kept: a transaction rolled
+   * back after a reservation leaves a gap, never a number given twice.
+   */
   private reserveSeq(count: number): number {
-    const current = this.kv.get<number>("seq") ?? 1;
-    this.kv.put("seq", current + count);
+    const current = this.nextSeq ?? this.kv.get<number>("seq") ?? 1;
+    this.nextSeq = current + count;
+    this.kv.put("seq", this.nextSeq);
     return current;
   }
 }

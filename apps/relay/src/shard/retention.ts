@@ -19,6 +19,15 @@ export interface Purge {
  * never purged. Synchronous: the caller runs `purgeDue` in one transaction.
  */
 export class Retention {
+  /**
+   * The answer of the last `nextWake`, kept: undefined until asked. Until that moment nothing
+   * can expire, since an event settles at the time it settles, never earlier than the oldest
+   * one; a purge or an unsettled event only makes the true answer later (an early wake that
+   * looks again). So the alarm, which runs after every delivery, skips the purge's two queries
+   * until then. Forgotten after a purge that deleted something (see purgeDue).
+   */
+  private expiresAt: number | null | undefined;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly store: EventStore,
@@ -28,6 +37,9 @@ export class Retention {
 
   /** Deletes one batch of expired events. */
   purgeDue(now: number): Purge {
+    if (typeof this.expiresAt === "number" && now < this.expiresAt) {
+      return { purged: 0, orphanedMedia: [], nextWakeAt: this.expiresAt };
+    }
     const ids = this.sql
       .exec<{ id: string }>(
         `SELECT id FROM events WHERE settled_at IS NOT NULL AND settled_at <= ? AND status != 'pending'
@@ -50,13 +62,16 @@ export class Retention {
       this.sql.exec("DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))", list);
       this.store.bump("purged", ids.length);
     }
-    return { purged: ids.length, orphanedMedia, nextWakeAt: this.nextWake() };
+    const nextWakeAt = this.nextWake();
+    // Not kept after deleting: if this transaction did not commit, the answer would be wrong.
+    if (ids.length > 0) this.expiresAt = undefined;
+    return { purged: ids.length, orphanedMedia, nextWakeAt };
   }
 
   /**
-   * When the oldest settled event expires; null when the shard holds none. The WHERE is what
-   * lets SQLite use the partial index `events_settled` (it must imply the index's condition):
-   * without it, every alarm scanned the whole table (bench/README.md, "cost curve").
+   * When the oldest settled event expires; null when the shard holds none. The WHERE changes
+   * nothing in the answer (MIN skips NULLs) but lets SQLite use the partial index
+   * `events_settled`: without it the query scans every event, at the end of every alarm.
    */
   nextWake(): number | null {
     const oldest = this.sql
@@ -64,7 +79,8 @@ export class Retention {
         "SELECT MIN(settled_at) AS at FROM events WHERE settled_at IS NOT NULL",
       )
       .one().at;
-    return oldest === null ? null : oldest + this.retentionMs;
+    this.expiresAt = oldest === null ? null : oldest + this.retentionMs;
+    return this.expiresAt;
   }
 
   hasEvents(): boolean {
