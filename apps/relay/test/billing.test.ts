@@ -12,6 +12,7 @@ import {
   status,
   useRelayTestState,
 } from "./helpers.ts";
+import { startTally } from "./sql-tally.ts";
 
 // What one callback costs in the units Cloudflare bills SQLite-backed Durable Objects by
 // (rows written, rows read; docs/scaling.md "What it costs"), counted from every statement's
@@ -33,25 +34,15 @@ interface Tally {
 async function tallied(work: () => Promise<void>): Promise<Tally> {
   const [first] = await liveShards(relayEnv);
   if (!first) throw new Error("no shard");
-  const proto = await runInDurableObject(first.stub, (_i, state) =>
-    Object.getPrototypeOf(state.storage.sql),
-  );
-  const exec = proto.exec as SqlStorage["exec"];
-  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-  proto.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
-    const cursor = exec.call(this, query, ...bindings);
-    cursors.push(cursor);
-    return cursor;
-  };
+  // Started and stopped inside an object, so the prototype is the runtime's own.
+  const tally = await runInDurableObject(first.stub, (_i, state) => startTally(state.storage.sql));
   try {
     await work();
-  } finally {
-    proto.exec = exec;
+  } catch (err) {
+    tally.stop();
+    throw err;
   }
-  return cursors.reduce(
-    (t, c) => ({ written: t.written + c.rowsWritten, read: t.read + c.rowsRead }),
-    { written: 0, read: 0 },
-  );
+  return tally.stop();
 }
 
 /** Rows written and read per event by phase, with `targets` targets wanting every event. */

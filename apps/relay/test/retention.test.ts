@@ -11,6 +11,7 @@ import {
   shardOf,
   useRelayTestState,
 } from "./helpers.ts";
+import { startTally } from "./sql-tally.ts";
 
 const HOUR = 3_600_000;
 
@@ -75,22 +76,18 @@ describe("retention", () => {
         .one().n;
       expect(held).toBeGreaterThan(2);
       // Every statement of the isolate, counted as billing.test.ts does.
-      const proto = Object.getPrototypeOf(state.storage.sql);
-      const exec = proto.exec as SqlStorage["exec"];
-      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-      proto.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
-        const cursor = exec.call(this, query, ...bindings);
-        cursors.push(cursor);
-        return cursor;
-      };
+      const retention = (shard as unknown as { retention: { nextWake(): number | null } })
+        .retention;
+      const tally = startTally(state.storage.sql);
+      let wake: number | null = null;
+      let read = 0;
       try {
-        const retention = (shard as unknown as { retention: { nextWake(): number | null } })
-          .retention;
-        expect(retention.nextWake()).not.toBeNull();
+        wake = retention.nextWake();
       } finally {
-        proto.exec = exec;
+        read = tally.stop().read;
       }
-      return cursors.reduce((n, c) => n + c.rowsRead, 0);
+      expect(wake).not.toBeNull();
+      return read;
     });
     expect(rowsRead).toBeLessThanOrEqual(2);
   });

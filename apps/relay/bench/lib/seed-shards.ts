@@ -25,6 +25,7 @@ import { existsSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { deserialize, serialize } from "node:v8";
+import { shardIndexFor } from "../../src/shard/sharding.ts";
 import { callbackEvent } from "./load.ts";
 
 /** A shard's SQLite file in a `--persist-to` directory. */
@@ -61,15 +62,8 @@ export interface SeedResult {
   bytes: number;
 }
 
-/** Same as src/shard/sharding.ts; `shardFiles` checks it against where the relay put events. */
-export function shardIndexFor(key: string, shardCount: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % shardCount;
-}
+// The relay's own placement; `shardFiles` checks it against where the relay put events.
+export { shardIndexFor };
 
 function doDir(stateDir: string): string {
   const root = join(stateDir, "v3", "do");
