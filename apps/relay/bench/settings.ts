@@ -1,7 +1,10 @@
 /** Settings shared by the benchmarks: credentials the relay runs with, shard count. */
 
-/** Same as the relay's wrangler.jsonc default; the baseline uses it too. */
-export const SHARD_COUNT = "8";
+/**
+ * Same as the relay's wrangler.jsonc default; the baseline uses it too. BENCH_SHARDS changes
+ * both (e.g. 1: what one shard takes on this machine).
+ */
+export const SHARD_COUNT = process.env.BENCH_SHARDS ?? "8";
 
 const CALLBACK_USERNAME = "bandwidth";
 const CALLBACK_PASSWORD = "bench-callback-password";
