@@ -39,12 +39,6 @@ export interface DeliveryRunDeps {
  */
 export class DeliveryRun {
   private readonly throttle = new ReportThrottle();
-  /**
-   * The snapshot version under which this object last found no delivery of a deleted target
-   * pending; null: not looked yet (a fresh object looks once).
-   */
-  private noOrphansAt: number | null = null;
-
   constructor(private readonly deps: DeliveryRunDeps) {}
 
   /** One bounded run; resolves to the moment the next one is due (null: nothing pending). */
@@ -68,20 +62,17 @@ export class DeliveryRun {
   }
 
   /**
-   * Marks failed the pending deliveries whose target was deleted (a batch at most). A
-   * delivery becomes one only when its target leaves the snapshot, or when it is queued for a
-   * target the snapshot does not hold (a retry of a deleted target's deliveries): the look
-   * runs only then, and once per object. True when a full batch may have left more.
+   * Marks failed the pending deliveries whose target was deleted, a batch at most (cheap: the
+   * queue finds the targets with pending work by a skip scan). True when a full batch may have
+   * left more.
    */
   private failOrphans(snapshot: TargetsSnapshot, now: number): boolean {
     const { store, queue, transaction } = this.deps;
-    const ids = snapshot.targets.map((t) => t.id);
-    const known = new Set(ids);
-    const queuedElsewhere = [...store.takeQueuedTargets()].some((id) => !known.has(id));
-    if (!queuedElsewhere && this.noOrphansAt === snapshot.version) return false;
-    const orphans = queue.orphans(ids, ORPHAN_BATCH);
+    const orphans = queue.orphans(
+      snapshot.targets.map((t) => t.id),
+      ORPHAN_BATCH,
+    );
     if (orphans.length > 0) transaction(() => store.failDeliveries(orphans, "target deleted", now));
-    this.noOrphansAt = orphans.length < ORPHAN_BATCH ? snapshot.version : null;
     return orphans.length === ORPHAN_BATCH;
   }
 

@@ -13,13 +13,6 @@ import {
  * run, never on the accept path; a copy shared by several events is made once.
  */
 export class ArchiveQueue {
-  /**
-   * True once a look found no copy pending: only `enqueue` adds pending rows, so until it runs
-   * again the alarm skips the queue's queries (most relays archive nothing, and the alarm runs
-   * after every delivery). False when unknown, as in a fresh object.
-   */
-  private idle = false;
-
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: RelayEnv,
@@ -27,7 +20,6 @@ export class ArchiveQueue {
 
   /** Queues an event's media for copying (synchronous: part of the ingest transaction). */
   enqueue(eventId: string, media: readonly { url: string; key: string }[], now: number): number {
-    if (media.length > 0) this.idle = false;
     for (const item of media) {
       this.sql.exec(
         `INSERT INTO media (event_id, url, archive_key, status, next_attempt_at)
@@ -46,7 +38,7 @@ export class ArchiveQueue {
    * once given up when retrying cannot help. Resolves to the next moment a copy is due.
    */
   async run(now: number): Promise<number | null> {
-    if (!this.env.MEDIA || this.idle) return null;
+    if (!this.env.MEDIA) return null;
     const due = this.sql
       .exec<{ event_id: string; url: string; archive_key: string; attempts: number }>(
         `SELECT event_id, url, archive_key, attempts FROM media
@@ -88,14 +80,12 @@ export class ArchiveQueue {
 
   /** When the next copy is due; null when none is pending or there is no bucket. */
   nextWake(): number | null {
-    if (!this.env.MEDIA || this.idle) return null;
-    const at = this.sql
+    if (!this.env.MEDIA) return null;
+    return this.sql
       .exec<{ at: number | null }>(
         "SELECT MIN(next_attempt_at) AS at FROM media WHERE status = 'pending'",
       )
       .one().at;
-    this.idle = at === null;
-    return at;
   }
 
   hasPending(): boolean {

@@ -46,8 +46,6 @@ export interface AttemptRecord {
  * callers compose several in one `transactionSync`; none opens a transaction itself.
  */
 export class EventStore {
-  /** The targets deliveries were queued for since `takeQueuedTargets` last asked. */
-  private queuedTargets = new Set<string>();
   /** The next delivery sequence number, once read (see reserveSeq). */
   private nextSeq: number | null = null;
 
@@ -55,17 +53,6 @@ export class EventStore {
     private readonly sql: SqlStorage,
     private readonly kv: SyncKvStorage,
   ) {}
-
-  /**
-   * The targets pending deliveries were created for (or put back to pending) since the last
-   * call: a delivery run needs to look for deliveries of deleted targets only when one of
-   * these is unknown to its snapshot, or when the snapshot changed.
-   */
-  takeQueuedTargets(): Set<string> {
-    const queued = this.queuedTargets;
-    this.queuedTargets = new Set();
-    return queued;
-  }
 
   /**
    * Inserts the events of a batch that are new; `wantedBy(record)` names the targets each
@@ -129,7 +116,6 @@ export class EventStore {
     if (deliveries.length === 0) return;
     let seq = this.reserveSeq(deliveries.length);
     for (const d of deliveries) {
-      this.queuedTargets.add(d.targetId);
       this.sql.exec(
         `INSERT INTO deliveries (event_id, target_id, seq, message_id, status, next_attempt_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)

@@ -19,15 +19,6 @@ export interface Purge {
  * never purged. Synchronous: the caller runs `purgeDue` in one transaction.
  */
 export class Retention {
-  /**
-   * The answer of the last `nextWake`, kept: undefined until asked. Until that moment nothing
-   * can expire, since an event settles at the time it settles, never earlier than the oldest
-   * one; a purge or an unsettled event only makes the true answer later (an early wake that
-   * looks again). So the alarm, which runs after every delivery, skips the purge's two queries
-   * until then. Forgotten after a purge that deleted something (see purgeDue).
-   */
-  private expiresAt: number | null | undefined;
-
   constructor(
     private readonly sql: SqlStorage,
     private readonly store: EventStore,
@@ -37,9 +28,6 @@ export class Retention {
 
   /** Deletes one batch of expired events. */
   purgeDue(now: number): Purge {
-    if (typeof this.expiresAt === "number" && now < this.expiresAt) {
-      return { purged: 0, orphanedMedia: [], nextWakeAt: this.expiresAt };
-    }
     const ids = this.sql
       .exec<{ id: string }>(
         `SELECT id FROM events WHERE settled_at IS NOT NULL AND settled_at <= ? AND status != 'pending'
@@ -62,10 +50,7 @@ export class Retention {
       this.sql.exec("DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))", list);
       this.store.bump("purged", ids.length);
     }
-    const nextWakeAt = this.nextWake();
-    // Not kept after deleting: if this transaction did not commit, the answer would be wrong.
-    if (ids.length > 0) this.expiresAt = undefined;
-    return { purged: ids.length, orphanedMedia, nextWakeAt };
+    return { purged: ids.length, orphanedMedia, nextWakeAt: this.nextWake() };
   }
 
   /**
@@ -79,8 +64,7 @@ export class Retention {
         "SELECT MIN(settled_at) AS at FROM events WHERE settled_at IS NOT NULL",
       )
       .one().at;
-    this.expiresAt = oldest === null ? null : oldest + this.retentionMs;
-    return this.expiresAt;
+    return oldest === null ? null : oldest + this.retentionMs;
   }
 
   hasEvents(): boolean {
