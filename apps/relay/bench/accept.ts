@@ -3,7 +3,9 @@
  * `withTarget`, one target configured and a local receiver answering 204, so every accept
  * also queues a delivery and the alarm delivers meanwhile) against the baseline Worker
  * (bench/baseline: parse + sharded SQLite insert, nothing else), both under `wrangler dev`,
- * driven alternately with the same request mix and connections.
+ * driven alternately with the same request mix and connections. With a target, a third Worker
+ * runs beside them: the same baseline forwarding every stored event to the same receiver
+ * (FORWARD_URL), the least any relay that forwards each event as its own request must do here.
  */
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -15,7 +17,7 @@ import {
   startWrangler,
   type Wrangler,
 } from "./lib/processes.ts";
-import { createTarget } from "./lib/relay-api.ts";
+import { createTarget, fetchStats } from "./lib/relay-api.ts";
 import { mean, printTable, round } from "./lib/report.ts";
 import { BASIC_AUTH, RELAY_VARS, SHARD_COUNT } from "./settings.ts";
 
@@ -33,17 +35,21 @@ export interface AcceptOptions {
   rounds: number;
 }
 
-type Target = "baseline" | "relay";
+type Target = "baseline" | "forwarder" | "relay";
 
 export interface AcceptResult {
   options: AcceptOptions;
   runs: ({ target: Target; round: number } & LoadResult)[];
-  summary: Record<
-    Target,
-    { rps: number; p50: number; p99: number; errors: number; non2xx: number }
-  >;
-  /** relay req/s ÷ baseline req/s; the goal is ≥ 0.8. */
+  summary: Partial<Record<Target, Summary>> & Record<"baseline" | "relay", Summary>;
+  /** relay req/s ÷ baseline req/s; the goal is ≥ ACCEPT_GOAL. */
   ratio: number;
+  /** With a target: forwarder req/s ÷ baseline req/s (what forwarding itself costs here). */
+  forwarderRatio: number | null;
+  /**
+   * With a target: what the receiver got from the relay (distinct webhook-ids) once its
+   * backlog drained, against the relay's 200s; and how long the drain took after the last run.
+   */
+  relayDelivered: { received: number; drainSec: number | null } | null;
   /**
    * What the relay says it stored against what it answered 200 to and what was sent to it
    * (warm-ups included): 200s <= stored <= sent, the difference being requests still in
@@ -53,6 +59,17 @@ export interface AcceptResult {
   /** Error lines in the relay's log during the run. */
   relayLogErrors: string[];
 }
+
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** The goal of issue 13: relay ≥ 0.9 × the baseline, with one target configured and receiving. */
+export const ACCEPT_GOAL = 0.9;
 
 /** The receiver of `withTarget` runs (8793 is the delivery benchmark's). */
 const RECEIVER_PORT = 8799;
@@ -77,9 +94,22 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
       vars: { ...RELAY_VARS, ALLOW_HTTP_TARGETS: "true" },
     }),
   ]);
+  // The forwarding baseline (ports of the worst-case run, which never runs beside this one).
+  const forwarder = opts.withTarget
+    ? await startWrangler({
+        name: "forwarder",
+        cwd: join(benchDir, "baseline"),
+        port: 8797,
+        inspectorPort: 8798,
+        vars: { SHARD_COUNT, FORWARD_URL: `http://127.0.0.1:${RECEIVER_PORT}/forwarded` },
+      })
+    : null;
+  const relayIds = new Set<string>();
   const receiver = opts.withTarget
     ? await listenOnLoopback(
         createServer((req, res) => {
+          const id = req.headers["webhook-id"];
+          if (typeof id === "string") relayIds.add(id);
           req.resume();
           req.on("end", () => res.writeHead(204).end());
         }),
@@ -107,19 +137,23 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
       if (res.status !== 201) throw new Error(`POST /api/shards answered ${res.status}`);
       console.log(`  relay has a closed epoch of ${SHARD_COUNT} shards before the current one`);
     }
-    const servers: Record<Target, Wrangler> = { baseline, relay };
+    const servers: Partial<Record<Target, Wrangler>> = { baseline, relay };
+    if (forwarder) servers.forwarder = forwarder;
+    const targets = Object.keys(servers) as Target[];
+    targets.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     const headers = { authorization: BASIC_AUTH };
     const nextBody = callbackBodies(`a${Date.now().toString(36)}`);
-    for (const target of ["baseline", "relay"] as const) {
-      await expectAccepted(servers[target].url, headers, nextBody());
+    for (const target of targets) {
+      await expectAccepted((servers[target] as Wrangler).url, headers, nextBody());
     }
     let relayOk = 1; // the probe above
     let relaySent = 1;
 
     const runs: AcceptResult["runs"] = [];
     for (let round = 1; round <= opts.rounds; round++) {
-      for (const target of ["baseline", "relay"] as const) {
-        const load = { url: servers[target].url, headers, connections: opts.connections, nextBody };
+      for (const target of targets) {
+        const url = (servers[target] as Wrangler).url;
+        const load = { url, headers, connections: opts.connections, nextBody };
         const warmup = await runLoad({ ...load, durationSec: opts.warmupSec });
         const result = await runLoad({ ...load, durationSec: opts.durationSec });
         runs.push({ target, round, ...result });
@@ -134,7 +168,7 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
       }
     }
 
-    const summarize = (target: Target) => {
+    const summarize = (target: Target): Summary => {
       const mine = runs.filter((r) => r.target === target);
       return {
         rps: mean(mine.map((r) => r.rps)),
@@ -144,8 +178,15 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
         non2xx: mine.reduce((a, r) => a + r.non2xx, 0),
       };
     };
-    const summary = { baseline: summarize("baseline"), relay: summarize("relay") };
+    const summary: AcceptResult["summary"] = {
+      baseline: summarize("baseline"),
+      relay: summarize("relay"),
+    };
+    if (forwarder) summary.forwarder = summarize("forwarder");
     const ratio = summary.relay.rps / summary.baseline.rps;
+    const forwarderRatio = summary.forwarder ? summary.forwarder.rps / summary.baseline.rps : null;
+    // Delivery keeps up: the relay's backlog drains and the receiver got every accepted event.
+    const relayDelivered = opts.withTarget ? await drain(relay.url, () => relayIds.size) : null;
 
     // Every 200 is a committed event: the relay's count must match (warm-ups and the probe too).
     const stats = await fetch(`${relay.url}/api/stats`, {
@@ -175,18 +216,20 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
     printTable(
       "Accept summary (mean of rounds)",
       ["target", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx"],
-      (["baseline", "relay"] as const).map((t) => [
-        t,
-        round(summary[t].rps, 0),
-        round(summary[t].p50),
-        round(summary[t].p99),
-        summary[t].errors,
-        summary[t].non2xx,
-      ]),
+      targets.map((t) => {
+        const s = summary[t] as Summary;
+        return [t, round(s.rps, 0), round(s.p50), round(s.p99), s.errors, s.non2xx];
+      }),
     );
     console.log(
-      `\n  relay/baseline throughput ratio: ${ratio.toFixed(2)} (goal >= 0.80: ${ratio >= 0.8 ? "met" : "NOT met"})`,
+      `\n  relay/baseline throughput ratio: ${ratio.toFixed(2)} (goal >= ${ACCEPT_GOAL}: ${ratio >= ACCEPT_GOAL ? "met" : "NOT met"})`,
     );
+    if (summary.forwarder && forwarderRatio !== null) {
+      console.log(
+        `  forwarder/baseline: ${forwarderRatio.toFixed(2)} (the floor: storing and forwarding, nothing else); ` +
+          `relay/forwarder: ${(summary.relay.rps / summary.forwarder.rps).toFixed(2)}`,
+      );
+    }
     console.log(
       `  p50 latency ratio: ${(summary.relay.p50 / summary.baseline.p50).toFixed(2)}, ` +
         `p99 latency ratio: ${(summary.relay.p99 / summary.baseline.p99).toFixed(2)}`,
@@ -195,18 +238,47 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
       `  relay stored ${relayStored.eventsStored} events for ${relayStored.responses200} 200s ` +
         `(${relayStored.sent} requests sent, the rest cut off in flight at the end of a run)`,
     );
+    if (relayDelivered) {
+      console.log(
+        `  relay delivered ${relayDelivered.received} distinct events for ${relayOk} 200s; ` +
+          (relayDelivered.drainSec === null
+            ? "its backlog did NOT drain within 60 s"
+            : `backlog drained ${relayDelivered.drainSec.toFixed(1)} s after the last run`),
+      );
+    }
     return {
       options: opts,
       runs,
       summary,
       ratio,
+      forwarderRatio,
+      relayDelivered,
       relayStored,
       relayLogErrors: relay.errorLines(),
     };
   } finally {
+    receiver?.closeAllConnections();
     receiver?.close();
-    await Promise.all([baseline.stop(), relay.stop()]);
+    await Promise.all([baseline.stop(), relay.stop(), forwarder?.stop()]);
   }
+}
+
+const order: Target[] = ["baseline", "forwarder", "relay"];
+
+/** Waits (60 s at most) for the relay to have no pending delivery; then counts what arrived. */
+async function drain(
+  relayUrl: string,
+  received: () => number,
+): Promise<{ received: number; drainSec: number | null }> {
+  const start = performance.now();
+  while (performance.now() - start < 60_000) {
+    const stats = await fetchStats(relayUrl);
+    if (stats?.pending === 0) {
+      return { received: received(), drainSec: (performance.now() - start) / 1000 };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { received: received(), drainSec: null };
 }
 
 /** One request first, so a relay that rejects the mix fails loudly instead of measuring errors. */

@@ -7,11 +7,19 @@
  * Not part of `pnpm bench`: `npx -y pnpm@12 exec node bench/profile.ts` (BENCH_DURATION=8).
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { callbackBodies, runLoad } from "./lib/load.ts";
-import { appDir, removeWorkDir, startWrangler, workDir } from "./lib/processes.ts";
+import {
+  appDir,
+  listenOnLoopback,
+  removeWorkDir,
+  startWrangler,
+  workDir,
+} from "./lib/processes.ts";
+import { createTarget } from "./lib/relay-api.ts";
 import { BASIC_AUTH, RELAY_VARS } from "./settings.ts";
 
 interface ProfileNode {
@@ -30,8 +38,21 @@ const relay = await startWrangler({
   cwd: appDir,
   port: 8790,
   inspectorPort: INSPECTOR_PORT,
-  vars: RELAY_VARS,
+  vars: { ...RELAY_VARS, ALLOW_HTTP_TARGETS: "true" },
 });
+// BENCH_PROFILE_TARGET=1: one target configured and receiving, as BENCH_ACCEPT_TARGET=1.
+const receiver =
+  process.env.BENCH_PROFILE_TARGET === "1"
+    ? await listenOnLoopback(
+        createServer((req, res) => {
+          req.resume();
+          req.on("end", () => res.writeHead(204).end());
+        }),
+        8799,
+      )
+    : null;
+if (receiver)
+  await createTarget(relay.url, { name: "profile-receiver", url: "http://127.0.0.1:8799/hook" });
 const load = {
   url: relay.url,
   headers: { authorization: BASIC_AUTH },
@@ -68,6 +89,8 @@ const result = await runLoad({ ...load, durationSec: Number(process.env.BENCH_DU
 const { profile } = await call<{ profile: Profile }>("Profiler.stop");
 ws.close();
 await relay.stop();
+receiver?.closeAllConnections();
+receiver?.close();
 
 // Map bundle positions back to the sources (wrangler writes index.js.map beside the bundle).
 const buildDir = join(workDir, "relay-profile-build");

@@ -147,6 +147,19 @@ async function main(): Promise<void> {
       problems.push(
         `relay stored ${eventsStored} events for ${responses200} 200 responses (${sent} requests sent)`,
       );
+    if (accept.relayDelivered) {
+      const { received, drainSec } = accept.relayDelivered;
+      if (drainSec === null) problems.push("relay: the delivery backlog did not drain within 60 s");
+      else if (received < responses200)
+        problems.push(`relay delivered ${received} events for ${responses200} 200 responses`);
+    }
+    if (
+      accept.summary.forwarder &&
+      accept.summary.forwarder.errors + accept.summary.forwarder.non2xx > 0
+    )
+      problems.push(
+        `forwarder: ${accept.summary.forwarder.errors} errors, ${accept.summary.forwarder.non2xx} non-2xx`,
+      );
     if (accept.relayLogErrors.length > 0)
       problems.push(
         `relay log has ${accept.relayLogErrors.length} error lines (accept), first ones:\n    ` +
@@ -154,7 +167,9 @@ async function main(): Promise<void> {
       );
   }
   if (delivery) problems.push(...delivery.problems);
-  finish("latest.json", { environment: env, accept, delivery }, problems);
+  // A run with a target (accept only) is kept beside the default run, not over it.
+  const file = accept?.options.withTarget && !delivery ? "accept-target.json" : "latest.json";
+  finish(file, { environment: env, accept, delivery }, problems);
 }
 
 main().catch((err) => {
