@@ -4,12 +4,13 @@ import {
   runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { app } from "../src/app.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { liveShards, rememberEpochs, shardEpochs } from "../src/epochs/live-shards.ts";
 import { shardName } from "../src/epochs/model.ts";
 import worker from "../src/index.ts";
+import { EventShard } from "../src/shard/event-shard.ts";
 import { shardIndexFor } from "../src/shard/sharding.ts";
 import { FetchStub } from "./fetch-stub.ts";
 import {
@@ -151,6 +152,34 @@ describe("shard epochs", () => {
       "message-delivered": 24,
       "message-received": 24,
     });
+  });
+
+  it("sends a new message straight to the newest epoch: the closed shards are not asked about it", async () => {
+    const before = ids("m-kf-old", 12);
+    await accept(before.map(sending));
+    await reshard(SHARDS + 3);
+    // Calls to a closed epoch's shards carry its route; the newest epoch's carry none.
+    const ingest = vi.spyOn(EventShard.prototype, "ingest");
+    const closedCalls = () => ingest.mock.calls.filter(([, route]) => route !== undefined).length;
+    try {
+      const fresh = ids("m-kf-new", 40);
+      for (const id of fresh) expect((await accept([received(id)])).accepted).toBe(1);
+      // Each closed shard was asked for its filter instead (about 1 % may still be offered).
+      expect(closedCalls()).toBeLessThanOrEqual(2);
+      for (const id of fresh.slice(0, 5)) {
+        expect(await holders(id)).toEqual([shardName(1, shardIndexFor(id, SHARDS + 3))]);
+      }
+      // A message the old epoch holds is still offered to its shard, and stays there.
+      const offered = closedCalls();
+      expect(await accept([delivered(before[0] as string)])).toMatchObject({ accepted: 1 });
+      expect(await accept([sending(before[1] as string)])).toMatchObject({ duplicates: 1 });
+      expect(closedCalls()).toBe(offered + 2);
+      expect(await holders(before[0] as string)).toEqual([
+        shardName(0, shardIndexFor(before[0] as string, SHARDS)),
+      ]);
+    } finally {
+      ingest.mockRestore();
+    }
   });
 
   it("delivers a straddling message in order and replays and recovers across epochs", async () => {

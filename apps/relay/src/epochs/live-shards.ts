@@ -7,6 +7,7 @@ import {
   shardsOf,
 } from "../bindings.ts";
 import type { RelayEnv } from "../config.ts";
+import { keepClosedFiltersOf } from "./closed-filters.ts";
 import { settingReport } from "./epoch-history.ts";
 import { liveEpochs, type ShardEpoch } from "./model.ts";
 
@@ -29,7 +30,7 @@ export async function shardEpochs(env: RelayEnv, opts: { fresh?: boolean } = {})
   if (!opts.fresh && cached && now - cached.readAt < EPOCH_CACHE_MS) return cached.history;
   try {
     const history = await configStub(env).shardEpochs(settingReport(env));
-    cached = { history, readAt: now };
+    remember(history, now);
     return history;
   } catch (err) {
     if (!cached) throw err;
@@ -40,12 +41,18 @@ export async function shardEpochs(env: RelayEnv, opts: { fresh?: boolean } = {})
 
 /** Takes a history the Config object just answered (after a change made here). */
 export function rememberEpochs(history: ShardEpoch[]): void {
-  cached = { history, readAt: Date.now() };
+  remember(history, Date.now());
 }
 
-/** Forgets the copy (tests reset storage under it). */
+function remember(history: ShardEpoch[], readAt: number): void {
+  cached = { history, readAt };
+  keepClosedFiltersOf(liveEpochs(history).map((e) => e.epoch));
+}
+
+/** Forgets the copy, and the closed shards' key filters (tests reset storage under them). */
 export function forgetEpochs(): void {
   cached = null;
+  keepClosedFiltersOf([]);
 }
 
 /** Every shard that may hold events: those of every live epoch. */

@@ -4,6 +4,8 @@ import { describeError } from "../describe-error.ts";
 import { HttpError } from "../http/errors.ts";
 import { planIngest } from "../shard/ingest-plan.ts";
 import type { EventSummary, IngestOutcome, IngestRecord } from "../shard/types.ts";
+import { closedShardFilter } from "./closed-filters.ts";
+import { type KeyFilter, mayHold, recordKey } from "./key-filter.ts";
 import { shardEpochs } from "./live-shards.ts";
 import { type RouteStep, routeSteps, shardName } from "./model.ts";
 
@@ -67,9 +69,24 @@ async function storeStep(
   const route = step.openUntil === null ? undefined : { openUntil: step.openUntil };
   const results = await Promise.allSettled(
     [...plan.calls].map(async ([index, calls]) => {
-      const shard = shardStub(env, shardName(step.epoch, index));
       const outcomes: IngestOutcome[] = [];
-      for (const call of calls) outcomes.push(await shard.ingest(call, route));
+      let offered = calls;
+      // A closed shard's key filter names the records it certainly does not hold: they go on to
+      // the next epoch without a call (it was built once the shard knew it was closed).
+      const filter = route && (await closedShardFilter(env, step.epoch, index, route.openUntil));
+      if (filter) {
+        const sorted = sortByFilter(filter, calls);
+        offered = sorted.offered;
+        outcomes.push({
+          accepted: 0,
+          duplicates: 0,
+          quarantined: 0,
+          stored: [],
+          declined: sorted.declined,
+        });
+      }
+      const shard = shardStub(env, shardName(step.epoch, index));
+      for (const call of offered) outcomes.push(await shard.ingest(call, route));
       return outcomes;
     }),
   );
@@ -87,4 +104,22 @@ async function storeStep(
     outcomes: results.flatMap((r) => (r.status === "fulfilled" ? r.value : [])),
     repeats: dropRepeats ? plan.repeats : 0,
   };
+}
+
+/** A shard's calls without the records its filter rules out, and the ids of those. */
+function sortByFilter(
+  filter: KeyFilter,
+  calls: readonly IngestRecord[][],
+): { offered: IngestRecord[][]; declined: string[] } {
+  const offered: IngestRecord[][] = [];
+  const declined: string[] = [];
+  for (const call of calls) {
+    const kept: IngestRecord[] = [];
+    for (const record of call) {
+      if (mayHold(filter, recordKey(record))) kept.push(record);
+      else declined.push(record.id);
+    }
+    if (kept.length > 0) offered.push(kept);
+  }
+  return { offered, declined };
 }

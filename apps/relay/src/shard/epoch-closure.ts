@@ -1,3 +1,4 @@
+import { buildKeyFilter, type KeyFilter, MAX_FILTER_KEYS } from "../epochs/key-filter.ts";
 import type { IngestRecord } from "./types.ts";
 
 const CLOSED_AT = "epoch-closed-at";
@@ -11,6 +12,8 @@ const CLOSED_AT = "epoch-closed-at";
  */
 export class EpochClosure {
   private closedAt: number | null;
+  /** Built once closed; still true after purges, since a closed shard takes no new key. */
+  private filter: KeyFilter | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -55,6 +58,38 @@ export class EpochClosure {
       else declined.push(record.id);
     }
     return { taken, declined };
+  }
+
+  /**
+   * A filter of every key this shard holds (epochs/key-filter.ts), once it is closed; null
+   * while open or when it holds more keys than a filter is built for. Two index scans
+   * (`events_by_message`), once per object life.
+   */
+  keyFilter(now: number): KeyFilter | null {
+    if (!this.isClosed(now)) return null;
+    if (this.filter) return this.filter;
+    const keys: string[] = [];
+    const scan = (cursor: Iterable<{ k: string }>) => {
+      for (const { k } of cursor) {
+        keys.push(k);
+        if (keys.length > MAX_FILTER_KEYS) return false;
+      }
+      return true;
+    };
+    const complete =
+      scan(
+        this.sql.exec<{ k: string }>(
+          "SELECT DISTINCT message_id AS k FROM events WHERE message_id IS NOT NULL",
+        ),
+      ) &&
+      scan(
+        this.sql.exec<{ k: string }>(
+          "SELECT 'id:' || id AS k FROM events WHERE message_id IS NULL",
+        ),
+      );
+    if (!complete) return null;
+    this.filter = buildKeyFilter(keys);
+    return this.filter;
   }
 
   private holds(record: IngestRecord): boolean {

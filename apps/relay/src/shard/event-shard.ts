@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { configStub } from "../bindings.ts";
 import { type RelayEnv, readSettings, type Settings } from "../config.ts";
 import { DeliveryRun } from "../delivery/run.ts";
+import type { KeyFilter } from "../epochs/key-filter.ts";
 import { ArchiveQueue } from "../media/archive-queue.ts";
 import { publishToTail } from "../tail/tail-hub.ts";
 import type { TargetsSnapshot } from "../targets/model.ts";
@@ -130,6 +131,17 @@ export class EventShard extends DurableObject<RelayEnv> {
   async closeEpoch(at: number): Promise<{ empty: boolean }> {
     this.ctx.storage.transactionSync(() => this.closure.learn(at));
     return { empty: !this.retention.hasEvents() };
+  }
+
+  /**
+   * What a Worker needs to route past this shard once its epoch is closed (at `openUntil`,
+   * learned here first, as an ingest with that route would): a filter of the keys it holds.
+   * Null while the shard is still open or holds too many keys; the Worker then offers it
+   * every record, as before.
+   */
+  async closedKeys(openUntil: number): Promise<KeyFilter | null> {
+    this.ctx.storage.transactionSync(() => this.closure.learn(openUntil));
+    return this.closure.keyFilter(Date.now());
   }
 
   /** The Config object pushes each new snapshot here; older versions are ignored. */
