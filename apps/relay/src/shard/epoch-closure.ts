@@ -2,6 +2,8 @@ import { buildKeyFilter, type KeyFilter, MAX_FILTER_KEYS } from "../epochs/key-f
 import type { IngestRecord } from "./types.ts";
 
 const CLOSED_AT = "epoch-closed-at";
+/** A shard with too many keys for a filter counts them again after this long (purges shrink it). */
+const RECOUNT_AFTER_MS = 3_600_000;
 
 /**
  * When this shard's epoch stopped taking new messages, as far as the shard has been told
@@ -14,10 +16,14 @@ export class EpochClosure {
   private closedAt: number | null;
   /** Built once closed; still true after purges, since a closed shard takes no new key. */
   private filter: KeyFilter | null = null;
+  /** When the keys were last found too many for a filter: counted again an hour later. */
+  private tooManyAt: number | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly kv: SyncKvStorage,
+    /** The most keys a filter is built for (a parameter for tests). */
+    private readonly maxFilterKeys = MAX_FILTER_KEYS,
   ) {
     this.closedAt = kv.get<number>(CLOSED_AT) ?? null;
   }
@@ -63,16 +69,17 @@ export class EpochClosure {
   /**
    * A filter of every key this shard holds (epochs/key-filter.ts), once it is closed; null
    * while open or when it holds more keys than a filter is built for. Two index scans
-   * (`events_by_message`), once per object life.
+   * (`events_by_message`), once per object life (or an hour after finding too many keys).
    */
   keyFilter(now: number): KeyFilter | null {
     if (!this.isClosed(now)) return null;
     if (this.filter) return this.filter;
+    if (this.tooManyAt !== null && now - this.tooManyAt < RECOUNT_AFTER_MS) return null;
     const keys: string[] = [];
     const scan = (cursor: Iterable<{ k: string }>) => {
       for (const { k } of cursor) {
         keys.push(k);
-        if (keys.length > MAX_FILTER_KEYS) return false;
+        if (keys.length > this.maxFilterKeys) return false;
       }
       return true;
     };
@@ -87,7 +94,11 @@ export class EpochClosure {
           "SELECT 'id:' || id AS k FROM events WHERE message_id IS NULL",
         ),
       );
-    if (!complete) return null;
+    if (!complete) {
+      // Every Worker instance asks every 15 s: the scan must not run each time.
+      this.tooManyAt = now;
+      return null;
+    }
     this.filter = buildKeyFilter(keys);
     return this.filter;
   }
