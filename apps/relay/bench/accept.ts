@@ -9,6 +9,7 @@
  */
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { type CpuUse, measureCpu } from "./lib/cpu.ts";
 import { callbackBodies, type LoadResult, runLoad } from "./lib/load.ts";
 import {
   appDir,
@@ -17,7 +18,7 @@ import {
   startWrangler,
   type Wrangler,
 } from "./lib/processes.ts";
-import { createTarget, fetchStats } from "./lib/relay-api.ts";
+import { createTarget, drain } from "./lib/relay-api.ts";
 import { mean, printTable, round } from "./lib/report.ts";
 import { BASIC_AUTH, RELAY_VARS, SHARD_COUNT } from "./settings.ts";
 
@@ -39,7 +40,8 @@ type Target = "baseline" | "forwarder" | "relay";
 
 export interface AcceptResult {
   options: AcceptOptions;
-  runs: ({ target: Target; round: number } & LoadResult)[];
+  /** Each measured run, with the CPU its `wrangler dev` used meanwhile (lib/cpu.ts). */
+  runs: ({ target: Target; round: number; cpu: CpuUse | null } & LoadResult)[];
   summary: Partial<Record<Target, Summary>> & Record<"baseline" | "relay", Summary>;
   /** relay req/s ÷ baseline req/s; the goal is ≥ ACCEPT_GOAL. */
   ratio: number;
@@ -155,8 +157,10 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
         const url = (servers[target] as Wrangler).url;
         const load = { url, headers, connections: opts.connections, nextBody };
         const warmup = await runLoad({ ...load, durationSec: opts.warmupSec });
-        const result = await runLoad({ ...load, durationSec: opts.durationSec });
-        runs.push({ target, round, ...result });
+        const { value: result, cpu } = await measureCpu((servers[target] as Wrangler).pid, () =>
+          runLoad({ ...load, durationSec: opts.durationSec }),
+        );
+        runs.push({ target, round, cpu, ...result });
         if (target === "relay") {
           relayOk += (warmup.statusCodes[200] ?? 0) + (result.statusCodes[200] ?? 0);
           relaySent += warmup.sent + result.sent;
@@ -200,7 +204,19 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
 
     printTable(
       `Accept: POST /callbacks, ${opts.connections} connections, ${opts.durationSec} s per run after ${opts.warmupSec} s warm-up`,
-      ["target", "round", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "non-2xx"],
+      [
+        "target",
+        "round",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "non-2xx",
+        "cores",
+        "busiest thread",
+      ],
       runs.map((r) => [
         r.target,
         r.round,
@@ -211,7 +227,12 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
         r.max,
         r.errors,
         r.non2xx,
+        r.cpu ? r.cpu.cores.toFixed(2) : "-",
+        r.cpu ? `${r.cpu.busiest.cores.toFixed(2)} ${r.cpu.busiest.thread}` : "-",
       ]),
+    );
+    console.log(
+      "  cores: CPU s/s of that wrangler dev; busiest thread: its busiest one (lib/cpu.ts)",
     );
     printTable(
       "Accept summary (mean of rounds)",
@@ -264,22 +285,6 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
 }
 
 const order: Target[] = ["baseline", "forwarder", "relay"];
-
-/** Waits (60 s at most) for the relay to have no pending delivery; then counts what arrived. */
-async function drain(
-  relayUrl: string,
-  received: () => number,
-): Promise<{ received: number; drainSec: number | null }> {
-  const start = performance.now();
-  while (performance.now() - start < 60_000) {
-    const stats = await fetchStats(relayUrl);
-    if (stats?.pending === 0) {
-      return { received: received(), drainSec: (performance.now() - start) / 1000 };
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { received: received(), drainSec: null };
-}
 
 /** One request first, so a relay that rejects the mix fails loudly instead of measuring errors. */
 async function expectAccepted(url: string, headers: Record<string, string>, body: string) {

@@ -39,3 +39,19 @@ export async function fetchStats(relayUrl: string, timeoutMs = 5_000): Promise<R
     return null;
   }
 }
+
+/** Waits (60 s at most) for the relay to have no pending delivery; then counts what arrived. */
+export async function drain(
+  relayUrl: string,
+  received: () => number,
+): Promise<{ received: number; drainSec: number | null }> {
+  const start = performance.now();
+  while (performance.now() - start < 60_000) {
+    const stats = await fetchStats(relayUrl);
+    if (stats?.pending === 0) {
+      return { received: received(), drainSec: (performance.now() - start) / 1000 };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { received: received(), drainSec: null };
+}
