@@ -116,6 +116,14 @@ describe("target size limits", () => {
     ).toMatchObject({ target: { name: "t", applicationIds: [] } });
   });
 
+  it("counts text beyond Latin-1 at two bytes a character, as a shard's storage keeps it", async () => {
+    // 80 owners of 199 ASCII characters and one "Ā": under 16 KiB of UTF-8, twice that stored.
+    const owners = many(80, (i) => `${`${i}`.padEnd(199, "o")}Ā`);
+    expect(new TextEncoder().encode(JSON.stringify(owners)).length).toBeLessThan(16_384);
+    await refused({ ...BASE, owners }, "more than the 16384");
+    expect(await targetCount()).toBe(0);
+  });
+
   it("keeps at most 100 targets: one more is 409 until one is deleted", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 100; i++) {

@@ -201,6 +201,16 @@ export function targetUrlProblem(url: string, allowHttp: boolean): string | null
   );
 }
 
+/**
+ * What a text takes where it is kept: UTF-8 in JSON, and in Durable Object storage what V8's
+ * serializer writes, one byte a character for Latin-1 text but two for every character once
+ * one is beyond U+00FF. The larger of the two, so a cap holds in both.
+ */
+export function storedBytes(text: string): number {
+  const utf8 = new TextEncoder().encode(text).length;
+  return /[\u0100-\uffff]/.test(text) ? Math.max(utf8, 2 * text.length) : utf8;
+}
+
 /** The stored fields the size cap counts: what travels to every shard, and the name. */
 export type SizedFields = Pick<TargetRecord, (typeof CONFIGURED_FIELDS)[number]>;
 
@@ -209,10 +219,7 @@ export type SizedFields = Pick<TargetRecord, (typeof CONFIGURED_FIELDS)[number]>
  * stores all targets in one value: this caps their sum. Returns an error sentence or null.
  */
 export function targetSizeProblem(target: SizedFields): string | null {
-  const utf8 = new TextEncoder();
-  const sizes = CONFIGURED_FIELDS.map(
-    (k) => [k, utf8.encode(JSON.stringify(target[k])).length] as const,
-  );
+  const sizes = CONFIGURED_FIELDS.map((k) => [k, storedBytes(JSON.stringify(target[k]))] as const);
   const total = sizes.reduce((sum, [, n]) => sum + n, 0);
   if (total <= LIMITS.targetBytes) return null;
   const [largest, bytes] = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));
