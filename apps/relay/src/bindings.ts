@@ -1,4 +1,5 @@
 import { type RelayEnv, readSettings } from "./config.ts";
+import { errorMessage } from "./describe-error.ts";
 import { type ShardEpoch, shardName } from "./epochs/model.ts";
 
 /**
@@ -43,7 +44,7 @@ function inJurisdiction(env: RelayEnv, jurisdiction: DurableObjectJurisdiction) 
     } catch (err) {
       jurisdictionUnsupported = true;
       console.warn(
-        `SHARD_JURISDICTION=${jurisdiction} is ignored: this runtime does not implement jurisdictions (${err instanceof Error ? err.message : "error"}); deployed, it applies`,
+        `SHARD_JURISDICTION=${jurisdiction} is ignored: this runtime does not implement jurisdictions (${errorMessage(err)}); deployed, it applies`,
       );
     }
   }

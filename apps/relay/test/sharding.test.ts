@@ -17,7 +17,7 @@ describe("shardIndexFor", () => {
       const index = shardIndexFor(`${1593110555875 + i}xo7watq5px6rbe5d`, 8);
       counts[index] = (counts[index] ?? 0) + 1;
     }
-    for (const n of counts) expect(n).toBeGreaterThan(700);
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(8000);
+    // FNV-1a is fixed, so the spread is too: within a tenth of a percent of 1,000 each.
+    expect(counts).toEqual([1000, 1001, 1001, 1000, 1001, 999, 999, 999]);
   });
 });

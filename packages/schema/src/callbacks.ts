@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { KNOWN_EVENT_TYPES, type KnownEventType } from "./event-types.ts";
+import type { KnownEventType } from "./event-types.ts";
 import {
   INTEGER_STRING,
   isIsoDateTime,

@@ -160,19 +160,7 @@ export type CreateTargetInput = v.InferOutput<typeof CreateTargetSchema>;
 export const RotateSecretSchema = v.strictObject({ secret: v.optional(SECRET) });
 
 /** `PATCH /api/targets/:id`: any subset of the create fields. */
-export const UpdateTargetSchema = v.strictObject({
-  name: v.optional(fields.name),
-  url: v.optional(fields.url),
-  secret: v.optional(fields.secret),
-  eventTypes: v.optional(fields.eventTypes),
-  directions: v.optional(fields.directions),
-  owners: v.optional(fields.owners),
-  applicationIds: v.optional(fields.applicationIds),
-  headers: v.optional(fields.headers),
-  enabled: v.optional(fields.enabled),
-  maxAttempts: v.optional(fields.maxAttempts),
-  timeoutMs: v.optional(fields.timeoutMs),
-});
+export const UpdateTargetSchema = v.partial(v.strictObject(fields));
 export type UpdateTargetInput = v.InferOutput<typeof UpdateTargetSchema>;
 
 /**
