@@ -9,8 +9,7 @@
  */
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { type CpuUse, measureCpu } from "./lib/cpu.ts";
-import { callbackBodies, type LoadResult, runLoad } from "./lib/load.ts";
+import { callbackBodies } from "./lib/load.ts";
 import {
   appDir,
   benchDir,
@@ -19,7 +18,8 @@ import {
   type Wrangler,
 } from "./lib/processes.ts";
 import { createTarget, drain } from "./lib/relay-api.ts";
-import { mean, printTable, round } from "./lib/report.ts";
+import { printTable, round } from "./lib/report.ts";
+import { type RoundRun, runRounds, type Summary, startBaseline, summarize } from "./lib/rounds.ts";
 import { BASIC_AUTH, RELAY_VARS, SHARD_COUNT } from "./settings.ts";
 
 export interface AcceptOptions {
@@ -41,7 +41,7 @@ type Target = "baseline" | "forwarder" | "relay";
 export interface AcceptResult {
   options: AcceptOptions;
   /** Each measured run, with the CPU its `wrangler dev` used meanwhile (lib/cpu.ts). */
-  runs: ({ target: Target; round: number; cpu: CpuUse | null } & LoadResult)[];
+  runs: RoundRun<Target>[];
   summary: Partial<Record<Target, Summary>> & Record<"baseline" | "relay", Summary>;
   /** relay req/s ÷ baseline req/s; the goal is ≥ ACCEPT_GOAL. */
   ratio: number;
@@ -62,14 +62,6 @@ export interface AcceptResult {
   relayLogErrors: string[];
 }
 
-interface Summary {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
 /** The goal of issue 13: relay ≥ 0.9 × the baseline, with one target configured and receiving. */
 export const ACCEPT_GOAL = 0.9;
 
@@ -81,13 +73,7 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
     `\n== accept throughput: relay ${opts.withTarget ? "(one target, receiving) " : ""}vs baseline under wrangler dev ==`,
   );
   const [baseline, relay] = await Promise.all([
-    startWrangler({
-      name: "baseline",
-      cwd: join(benchDir, "baseline"),
-      port: 8791,
-      inspectorPort: 8795,
-      vars: { SHARD_COUNT },
-    }),
+    startBaseline(),
     startWrangler({
       name: "relay-accept",
       cwd: appDir,
@@ -148,45 +134,22 @@ export async function runAcceptBench(opts: AcceptOptions): Promise<AcceptResult>
     for (const target of targets) {
       await expectAccepted((servers[target] as Wrangler).url, headers, nextBody());
     }
-    let relayOk = 1; // the probe above
-    let relaySent = 1;
+    const { runs, totals } = await runRounds({
+      ...opts,
+      servers: targets.map((t) => [t, servers[t] as Wrangler] as const),
+      headers,
+      nextBody,
+      indent: "  ",
+    });
+    // The probe above, then the warm-ups and the runs.
+    const relayOk = 1 + (totals.get("relay")?.responses200 ?? 0);
+    const relaySent = 1 + (totals.get("relay")?.sent ?? 0);
 
-    const runs: AcceptResult["runs"] = [];
-    for (let round = 1; round <= opts.rounds; round++) {
-      for (const target of targets) {
-        const url = (servers[target] as Wrangler).url;
-        const load = { url, headers, connections: opts.connections, nextBody };
-        const warmup = await runLoad({ ...load, durationSec: opts.warmupSec });
-        const { value: result, cpu } = await measureCpu((servers[target] as Wrangler).pid, () =>
-          runLoad({ ...load, durationSec: opts.durationSec }),
-        );
-        runs.push({ target, round, cpu, ...result });
-        if (target === "relay") {
-          relayOk += (warmup.statusCodes[200] ?? 0) + (result.statusCodes[200] ?? 0);
-          relaySent += warmup.sent + result.sent;
-        }
-        console.log(
-          `  round ${round} ${target.padEnd(8)} ${result.rps.toFixed(0)} req/s, ` +
-            `p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}`,
-        );
-      }
-    }
-
-    const summarize = (target: Target): Summary => {
-      const mine = runs.filter((r) => r.target === target);
-      return {
-        rps: mean(mine.map((r) => r.rps)),
-        p50: mean(mine.map((r) => r.p50)),
-        p99: mean(mine.map((r) => r.p99)),
-        errors: mine.reduce((a, r) => a + r.errors, 0),
-        non2xx: mine.reduce((a, r) => a + r.non2xx, 0),
-      };
-    };
     const summary: AcceptResult["summary"] = {
-      baseline: summarize("baseline"),
-      relay: summarize("relay"),
+      baseline: summarize(runs, "baseline"),
+      relay: summarize(runs, "relay"),
     };
-    if (forwarder) summary.forwarder = summarize("forwarder");
+    if (forwarder) summary.forwarder = summarize(runs, "forwarder");
     const ratio = summary.relay.rps / summary.baseline.rps;
     const forwarderRatio = summary.forwarder ? summary.forwarder.rps / summary.baseline.rps : null;
     // Delivery keeps up: the relay's backlog drains and the receiver got every accepted event.

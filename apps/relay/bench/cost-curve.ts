@@ -19,10 +19,9 @@
  */
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { callbackBodies, type LoadResult, runLoad } from "./lib/load.ts";
+import { callbackBodies } from "./lib/load.ts";
 import {
   appDir,
-  benchDir,
   listenOnLoopback,
   startWrangler,
   type Wrangler,
@@ -30,7 +29,8 @@ import {
   workDir,
 } from "./lib/processes.ts";
 import { createTarget, fetchStats, type RelayStats } from "./lib/relay-api.ts";
-import { mean, printTable, round } from "./lib/report.ts";
+import { printTable, round } from "./lib/report.ts";
+import { type RoundRun, runRounds, type Summary, startBaseline, summarize } from "./lib/rounds.ts";
 import {
   countStoredEvents,
   type SeedResult,
@@ -54,7 +54,6 @@ export interface CostCurveOptions {
 }
 
 type Target = "baseline" | "relay";
-type Summary = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 
 export interface CostLevel {
   /** Stored events asked for. */
@@ -62,7 +61,8 @@ export interface CostLevel {
   /** Stored events when the measurement began (`GET /api/stats`). */
   storedBefore: number | null;
   seed: SeedResult | null;
-  runs: ({ target: Target; round: number } & LoadResult)[];
+  /** Each measured run, with the CPU its `wrangler dev` used meanwhile (lib/cpu.ts). */
+  runs: RoundRun<Target>[];
   summary: Record<Target, Summary>;
   /** relay req/s ÷ baseline req/s at this level. */
   ratio: number;
@@ -110,13 +110,7 @@ export async function runCostCurve(opts: CostCurveOptions): Promise<CostCurveRes
   });
   const stateDir = join(workDir, "relay-cost-state");
   const [baseline, firstRelay] = await Promise.all([
-    startWrangler({
-      name: "baseline",
-      cwd: join(benchDir, "baseline"),
-      port: 8791,
-      inspectorPort: 8795,
-      vars: { SHARD_COUNT },
-    }),
+    startBaseline(),
     startWrangler(relayOptions(false)),
   ]);
   let relay: Wrangler = firstRelay;
@@ -177,31 +171,17 @@ export async function runCostCurve(opts: CostCurveOptions): Promise<CostCurveRes
       const storedBefore = before?.events.total ?? null;
       console.log(`  level ${level.toLocaleString("en")}: ${storedBefore} events stored`);
 
-      const servers: Record<Target, Wrangler> = { baseline, relay };
-      const runs: CostLevel["runs"] = [];
-      let responses200 = 0;
-      let sent = 0;
-      for (let round = 1; round <= opts.rounds; round++) {
-        for (const target of ["baseline", "relay"] as const) {
-          const load = {
-            url: servers[target].url,
-            headers,
-            connections: opts.connections,
-            nextBody,
-          };
-          const warmup = await runLoad({ ...load, durationSec: opts.warmupSec });
-          const result = await runLoad({ ...load, durationSec: opts.durationSec });
-          runs.push({ target, round, ...result });
-          if (target === "relay") {
-            responses200 += (warmup.statusCodes[200] ?? 0) + (result.statusCodes[200] ?? 0);
-            sent += warmup.sent + result.sent;
-          }
-          console.log(
-            `    round ${round} ${target.padEnd(8)} ${result.rps.toFixed(0)} req/s, ` +
-              `p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}`,
-          );
-        }
-      }
+      const { runs, totals } = await runRounds<Target>({
+        ...opts,
+        servers: [
+          ["baseline", baseline],
+          ["relay", relay],
+        ],
+        headers,
+        nextBody,
+        indent: "    ",
+      });
+      const { responses200, sent } = totals.get("relay") ?? { responses200: 0, sent: 0 };
       if (opts.withTarget) await waitDrained(relay.url);
       const after = await fetchStats(relay.url, 120_000);
       const delta = (name: string) => counterDelta(before, after, name);
@@ -296,17 +276,6 @@ export async function runCostCurve(opts: CostCurveOptions): Promise<CostCurveRes
       : `\n  NOT flat within ${TOLERANCE * 100} % at ${notFlat.join(", ")} stored events`,
   );
   return { options: opts, levels, relayLogErrors, problems };
-}
-
-function summarize(runs: CostLevel["runs"], target: Target): Summary {
-  const mine = runs.filter((r) => r.target === target);
-  return {
-    rps: mean(mine.map((r) => r.rps)),
-    p50: mean(mine.map((r) => r.p50)),
-    p99: mean(mine.map((r) => r.p99)),
-    errors: mine.reduce((a, r) => a + r.errors, 0),
-    non2xx: mine.reduce((a, r) => a + r.non2xx, 0),
-  };
 }
 
 function counterDelta(

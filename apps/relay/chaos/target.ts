@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { Webhook } from "standardwebhooks";
 import { now } from "../bench/lib/load.ts";
 import { listenOnLoopback } from "../bench/lib/processes.ts";
+import { mulberry32 } from "../bench/lib/random.ts";
 
 export type Answer = "200" | "500" | "429" | "hang" | "bad-signature";
 
@@ -35,18 +36,6 @@ export interface FlakyTarget {
   hanging(): number;
 }
 
-/** mulberry32: a small seeded generator, so a run's fault sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function header(req: IncomingMessage, name: string): string {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(",") : (value ?? "");
@@ -54,7 +43,7 @@ function header(req: IncomingMessage, name: string): string {
 
 export async function startFlakyTarget(opts: TargetOptions): Promise<FlakyTarget> {
   const webhook = new Webhook(opts.secret);
-  const next = random(opts.seed);
+  const next = mulberry32(opts.seed); // seeded: a run's fault sequence can be replayed
   const faults = new Map<string, number>();
   const held = new Set<ServerResponse>();
   const target: FlakyTarget = {

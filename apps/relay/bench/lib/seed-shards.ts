@@ -27,6 +27,7 @@ import { DatabaseSync } from "node:sqlite";
 import { deserialize, serialize } from "node:v8";
 import { shardIndexFor } from "../../src/shard/sharding.ts";
 import { callbackEvent } from "./load.ts";
+import { mulberry32 } from "./random.ts";
 
 /** A shard's SQLite file in a `--persist-to` directory. */
 export interface ShardFile {
@@ -165,18 +166,6 @@ export function countStoredEvents(files: readonly ShardFile[]): number {
   return total;
 }
 
-/** Small deterministic PRNG (mulberry32), so two seedings of one size write the same mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
 
@@ -235,7 +224,8 @@ export function seedShards(opts: SeedOptions): SeedResult {
   const bump = (shard: OpenShard, name: string) =>
     shard.counters.set(name, (shard.counters.get(name) ?? 0) + 1);
   const byStatus: Record<string, number> = {};
-  const random = prng(opts.count);
+  // Seeded with the size, so two seedings of one size write the same mix.
+  const random = mulberry32(opts.count);
   const now = Date.now();
   const step = opts.retentionMs / Math.max(1, opts.count);
   try {
@@ -247,12 +237,14 @@ export function seedShards(opts: SeedOptions): SeedResult {
       const id = `evt_${hex(16)}`;
       const traceParent = `00-${hex(16)}-${hex(8)}-01`;
       const roll = random();
-      let status: string;
-      let settledAt = receivedAt;
-      if (roll < 0.001) {
-        // Quarantined: stored as received, with its issues, never delivered.
-        status = "quarantined";
-        const raw = { ...event, message: { ...event.message, time: "yesterday" } };
+      // The event's row: what differs between the kinds is its status, settling and payload.
+      const insertEvent = (
+        status: string,
+        settledAt: number,
+        raw: string,
+        normalized: string | null,
+        issues: string | null,
+      ) =>
         shard.st.event.run(
           id,
           receivedAt,
@@ -261,6 +253,20 @@ export function seedShards(opts: SeedOptions): SeedResult {
           event.message.direction,
           event.message.owner,
           event.message.applicationId,
+          status,
+          settledAt,
+          raw,
+          normalized,
+          issues,
+          traceParent,
+        );
+      let status: string;
+      let settledAt = receivedAt;
+      if (roll < 0.001) {
+        // Quarantined: stored as received, with its issues, never delivered.
+        status = "quarantined";
+        const raw = { ...event, message: { ...event.message, time: "yesterday" } };
+        insertEvent(
           status,
           settledAt,
           JSON.stringify(raw),
@@ -269,26 +275,11 @@ export function seedShards(opts: SeedOptions): SeedResult {
             issues: [{ path: "message.time", message: "Invalid ISO 8601 date-time" }],
             count: 1,
           }),
-          traceParent,
         );
         bump(shard, "quarantined");
       } else if (opts.targetId === null) {
         status = "stored";
-        shard.st.event.run(
-          id,
-          receivedAt,
-          event.type,
-          messageId,
-          event.message.direction,
-          event.message.owner,
-          event.message.applicationId,
-          status,
-          settledAt,
-          "",
-          JSON.stringify(event),
-          null,
-          traceParent,
-        );
+        insertEvent(status, settledAt, "", JSON.stringify(event), null);
         bump(shard, "accepted");
       } else {
         // One delivery to the target: its attempts, then the event settled when it ended.
@@ -310,21 +301,7 @@ export function seedShards(opts: SeedOptions): SeedResult {
         const endedAt = last.at + last.ms;
         settledAt = endedAt;
         status = kind === "failed" ? "failed" : "delivered";
-        shard.st.event.run(
-          id,
-          receivedAt,
-          event.type,
-          messageId,
-          event.message.direction,
-          event.message.owner,
-          event.message.applicationId,
-          status,
-          settledAt,
-          "",
-          JSON.stringify(event),
-          null,
-          traceParent,
-        );
+        insertEvent(status, settledAt, "", JSON.stringify(event), null);
         shard.st.delivery.run(
           id,
           opts.targetId,
