@@ -1,12 +1,12 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { EXAMPLE_NAMES, loadExample } from "@bw-relay/fixtures";
 import { describe, expect, it } from "vitest";
-import { app } from "../src/app.ts";
 import { liveShards } from "../src/epochs/live-shards.ts";
 import type { EventShard } from "../src/shard/event-shard.ts";
 import { shardIndexFor } from "../src/shard/sharding.ts";
 import {
   api,
+  appRequest,
   BASIC,
   postCallbacks,
   received,
@@ -92,12 +92,13 @@ describe("POST /callbacks authentication", () => {
 
   it("refuses a malformed CALLBACK_CREDENTIALS loudly: 503 naming the entry, nothing stored", async () => {
     const env = { ...relayEnv, CALLBACK_CREDENTIALS: "ok:fine\nu4:" };
-    const res = await app.fetch(
+    const res = await appRequest(
       new Request("https://relay.test/callbacks", {
         method: "POST",
         headers: { ...BASIC, "content-type": "application/json" },
         body: JSON.stringify([received("m-misconfigured")]),
       }),
+      undefined,
       env,
     );
     expect(res.status).toBe(503);
@@ -118,11 +119,7 @@ describe("POST /callbacks authentication", () => {
       CALLBACK_PASSWORD: undefined,
       CALLBACK_CREDENTIALS: undefined,
     };
-    const res = await app.request(
-      "/callbacks",
-      { method: "POST", headers: BASIC, body: "[]" },
-      env,
-    );
+    const res = await appRequest("/callbacks", { method: "POST", headers: BASIC, body: "[]" }, env);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: "not_configured" } });
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { app } from "../src/app.ts";
 import type { EventSummary } from "../src/shard/types.ts";
 import {
   advance,
   api,
+  appRequest,
   postCallbacks,
   received,
   relayEnv,
@@ -49,7 +49,7 @@ describe("admin API authentication", () => {
   });
 
   it("answers 503 not_configured without ADMIN_TOKEN", async () => {
-    const res = await app.request(
+    const res = await appRequest(
       "/api/events",
       { headers: { authorization: "Bearer x" } },
       { ...relayEnv, ADMIN_TOKEN: undefined },

@@ -1,7 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { expect, test } from "vitest";
+import { relayFetch } from "./helpers.ts";
 
 test("GET /healthz answers 200 without auth", async () => {
-  const res = await exports.default.fetch("http://relay/healthz");
+  const res = await relayFetch("/healthz");
   expect(res.status).toBe(200);
 });

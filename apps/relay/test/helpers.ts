@@ -1,6 +1,7 @@
 import { abortAllDurableObjects, reset, runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
+import { app } from "../src/app.ts";
 import { shardStub } from "../src/bindings.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { forgetEpochs, liveShards } from "../src/epochs/live-shards.ts";
@@ -43,6 +44,24 @@ export function advance(ms: number): void {
 export async function relayFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const request = new Request(`https://relay.test${path}`, init);
   const response = await exports.default.fetch(request);
+  if (response.status !== 101)
+    await checkDocumented(request.method, new URL(request.url).pathname, response.clone());
+  return response;
+}
+
+/**
+ * The app with an env or execution context of the test's own (a setting changed, a context to
+ * wait on), its answer held to the API description like every relayFetch answer.
+ */
+export async function appRequest(
+  input: string | Request,
+  init?: RequestInit,
+  env?: RelayEnv,
+  ctx?: ExecutionContext,
+): Promise<Response> {
+  const request =
+    typeof input === "string" ? new Request(new URL(input, "https://relay.test"), init) : input;
+  const response = await app.fetch(request, env, ctx);
   if (response.status !== 101)
     await checkDocumented(request.method, new URL(request.url).pathname, response.clone());
   return response;

@@ -1,6 +1,5 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { app } from "../src/app.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { archiveKeyFor } from "../src/media/archive-key.ts";
 import { signMediaToken } from "../src/media/token.ts";
@@ -8,6 +7,7 @@ import { FetchStub } from "./fetch-stub.ts";
 import {
   ADMIN,
   advance,
+  appRequest,
   BASIC,
   received,
   relayEnv,
@@ -39,7 +39,7 @@ async function call(
   origin = "https://relay.test",
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.request(`${origin}${path}`, init, env, ctx);
+  const res = await appRequest(`${origin}${path}`, init, env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

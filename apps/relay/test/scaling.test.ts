@@ -4,7 +4,6 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { app } from "../src/app.ts";
 import { FAN_OUT_CONCURRENCY } from "../src/bindings.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { shardName } from "../src/epochs/model.ts";
@@ -12,6 +11,7 @@ import { shardIndexFor } from "../src/shard/sharding.ts";
 import {
   ADMIN,
   api,
+  appRequest,
   BASIC,
   postCallbacks,
   received,
@@ -56,7 +56,7 @@ describe("shard placement", () => {
     const env = { ...relayEnv, SHARD_LOCATION_HINT: "enam", SHARD_JURISDICTION: "eu" } as RelayEnv;
     const call = async (path: string, init: RequestInit) => {
       const ctx = createExecutionContext();
-      const res = await app.request(`https://relay.test${path}`, init, env, ctx);
+      const res = await appRequest(`https://relay.test${path}`, init, env, ctx);
       await waitOnExecutionContext(ctx);
       return res;
     };
@@ -86,7 +86,7 @@ describe("shard placement", () => {
       SHARD_JURISDICTION: "moon",
     } as RelayEnv;
     const ctx = createExecutionContext();
-    const res = await app.request("https://relay.test/api/settings", { headers: ADMIN }, env, ctx);
+    const res = await appRequest("https://relay.test/api/settings", { headers: ADMIN }, env, ctx);
     await waitOnExecutionContext(ctx);
     expect((await res.json<{ settings: Record<string, unknown> }>()).settings).toMatchObject({
       SHARD_LOCATION_HINT: null,

@@ -5,7 +5,6 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { app } from "../src/app.ts";
 import type { RelayEnv } from "../src/config.ts";
 import { liveShards, rememberEpochs, shardEpochs } from "../src/epochs/live-shards.ts";
 import { shardName } from "../src/epochs/model.ts";
@@ -17,6 +16,7 @@ import {
   ADMIN,
   advance,
   api,
+  appRequest,
   postCallbacks,
   received,
   relayEnv,
@@ -340,7 +340,7 @@ describe("SHARD_COUNT, the setting", () => {
       CF_VERSION_METADATA: { id: versionAt, tag: "", timestamp: versionAt },
     } as RelayEnv;
     const ctx = createExecutionContext();
-    const res = await app.request(`https://relay.test${path}`, { headers: ADMIN }, env, ctx);
+    const res = await appRequest(`https://relay.test${path}`, { headers: ADMIN }, env, ctx);
     await waitOnExecutionContext(ctx);
     return res.json<Epochs>();
   }

@@ -1,9 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { app } from "../src/app.ts";
 import { targetUrlProblem } from "../src/targets/input.ts";
 import { FetchStub } from "./fetch-stub.ts";
-import { api, postCallbacks, received, relayEnv, runAlarms, useRelayTestState } from "./helpers.ts";
+import {
+  api,
+  appRequest,
+  postCallbacks,
+  received,
+  relayEnv,
+  runAlarms,
+  useRelayTestState,
+} from "./helpers.ts";
 
 useRelayTestState();
 const fetchStub = FetchStub.useInEachTest();
@@ -111,7 +118,7 @@ const PUBLIC_URLS = [
 ];
 
 function createWith(url: string, env = relayEnv) {
-  return app.request(
+  return appRequest(
     "/api/targets",
     {
       method: "POST",
@@ -213,7 +220,8 @@ describe("target URLs in development (ALLOW_HTTP_TARGETS=true)", () => {
         });
       }
     }
-  });
+    // Each create and delete pushes the targets to every shard: some seconds on a busy machine.
+  }, 30_000);
 });
 
 describe("target URL text", () => {

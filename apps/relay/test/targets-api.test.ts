@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { app } from "../src/app.ts";
-import { api, NO_FILTERS, relayEnv, relayFetch, useRelayTestState } from "./helpers.ts";
+import { api, appRequest, NO_FILTERS, relayEnv, relayFetch, useRelayTestState } from "./helpers.ts";
 
 interface TargetView {
   id: string;
@@ -113,7 +112,7 @@ describe("targets API", () => {
 
   it("allows http: targets only with ALLOW_HTTP_TARGETS", async () => {
     const env = { ...relayEnv, ALLOW_HTTP_TARGETS: "true" };
-    const res = await app.request(
+    const res = await appRequest(
       "/api/targets",
       {
         method: "POST",
@@ -126,7 +125,7 @@ describe("targets API", () => {
   });
 
   it("answers 400 invalid_json for a body that is not JSON", async () => {
-    const res = await app.request(
+    const res = await appRequest(
       "/api/targets",
       { method: "POST", headers: { authorization: "Bearer test-admin-token" }, body: "{" },
       relayEnv,
