@@ -17,6 +17,11 @@ const SECURITY: Record<Auth, Json[]> = {
   "media-token": [],
 };
 
+/** Any route may fail unexpectedly; the answer is still the error shape, never a stack. */
+const UNEXPECTED: Record<number, Answer> = {
+  500: { description: "`internal_error`: an unexpected failure; retry", schema: "ErrorResponse" },
+};
+
 /** valibot → JSON Schema 2020-12 (OpenAPI 3.1's dialect); checks it cannot express are left out. */
 function jsonSchema(schema: v.GenericSchema, mode: "input" | "output"): Json {
   const { $schema: _, ...rest } = toJsonSchema(schema, {
@@ -75,7 +80,7 @@ function operation(op: Operation): Json {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(op.responses).map(([status, a]) => [status, answer(a)]),
+      Object.entries({ ...op.responses, ...UNEXPECTED }).map(([status, a]) => [status, answer(a)]),
     ),
   };
 }
@@ -101,7 +106,7 @@ export function openApiDocument(version: string): Json {
       title: "bw-relay",
       version,
       description:
-        'A relay for Bandwidth messaging callbacks: POST /callbacks takes what Bandwidth sends; the admin API under /api configures targets and shows events and deliveries. Errors are always {"error":{"code","message"}}.',
+        'A relay for Bandwidth messaging callbacks: POST /callbacks takes what Bandwidth sends; the admin API under /api configures targets and shows events and deliveries. Errors are always {"error":{"code","message"}}: an unknown path is 404 `not_found`, a method a path does not take 405 `method_not_allowed` with an `Allow` header, an unexpected failure 500 `internal_error`.',
     },
     tags: ["callbacks", "targets", "events", "deliveries", "operations", "media"].map((name) => ({
       name,

@@ -196,4 +196,21 @@ export const OPERATIONS: readonly Operation[] = [
       503: err("`not_configured`: MEDIA_SIGNING_KEY or the API credentials are not set"),
     },
   },
+  {
+    method: "head",
+    path: "/media/{token}",
+    summary: "The media proxy's headers (size, type, ranges) without the file.",
+    tag: "media",
+    auth: "media-token",
+    responses: {
+      200: { description: "The media file's headers.", mediaType: null },
+      206: { description: "A range's headers.", mediaType: null },
+      403: { description: "`invalid_media_token`", mediaType: null },
+      404: { description: "`media_not_found`", mediaType: null },
+      410: { description: "`media_expired`", mediaType: null },
+      416: { description: "`range_not_satisfiable`", mediaType: null },
+      502: { description: "The upstream failed.", mediaType: null },
+      503: { description: "`not_configured`", mediaType: null },
+    },
+  },
 ];
