@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_ISSUES, normalize } from "../src/index.ts";
+import { boundedView } from "../src/issues.ts";
 
 // A broken event can carry one problem per array element. normalize words the first
 // MAX_ISSUES of them and counts the rest, so its cost (and what the relay stores) stays
@@ -26,6 +27,17 @@ describe("issues of events with many problems", () => {
       Array.from({ length: MAX_ISSUES }, (_, i) => `message.to.${i}`),
     );
     expect(result.issues[7]?.message).toBe("message.to.7 must be a phone number (a string), got 7");
+  });
+
+  it("lets valibot see only up to the MAX_ISSUES-th bad element, and counts the rest", () => {
+    // What keeps it linear: the schema never walks (or words) the 99,980 elements past the cut.
+    const to = Array.from({ length: 100_000 }, (_, i) => i);
+    const { view, uncounted } = boundedView(event({ to }));
+    expect((view.message as { to: unknown[] }).to).toHaveLength(MAX_ISSUES);
+    expect(uncounted).toBe(100_000 - MAX_ISSUES);
+    // Good elements are kept whole: the cut falls right after the MAX_ISSUES-th bad one.
+    const mixed = boundedView(event({ to: ["+15551230000", 1, "+15551230001", ...to] }));
+    expect((mixed.view.message as { to: unknown[] }).to).toHaveLength(MAX_ISSUES + 2);
   });
 
   it("finds bad elements past a long run of good ones, at their real index", () => {
