@@ -1,10 +1,12 @@
 /**
  * @bw-relay/api: the shapes of the relay's HTTP API. `RESPONSES` holds the response schemas
- * by name (the OpenAPI components); the types below are what a client reads.
+ * by name (the OpenAPI components); the types below are what a client reads, and
+ * `EventsQuery` what it sends to `GET /api/events`.
  */
 import type * as v from "valibot";
 import * as R from "./responses.ts";
 
+export type { EventsQuery } from "./queries.ts";
 export * from "./statuses.ts";
 
 /** Every response schema by name, as the OpenAPI document names its components. */

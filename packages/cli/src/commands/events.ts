@@ -1,4 +1,5 @@
 /** `bw-relay events list [filters] [--follow]` and `bw-relay events show ID`. */
+import type { EventsQuery } from "@bw-relay/api";
 import { type Command, Option } from "commander";
 import type { EventList, EventSummary } from "../api-types.ts";
 import type { ApiClient } from "../client.ts";
@@ -12,27 +13,27 @@ import { follow, type ListFlags } from "./follow.ts";
 const MAX_PAGES = 20;
 
 /** The query of GET /api/events from the flags (names and human times resolved). */
-export async function eventQuery(
-  api: ApiClient,
-  f: ListFlags,
-): Promise<Record<string, string | undefined>> {
+export async function eventQuery(api: ApiClient, f: ListFlags): Promise<EventsQuery> {
+  // Every other flag is a filter of EventsQuery under its own name (ListFlags derives from it).
+  const {
+    target,
+    since,
+    until,
+    limit,
+    cursor,
+    all,
+    follow: _follow,
+    interval,
+    max,
+    for: _for,
+    ...filters
+  } = f;
   const now = Date.now();
   return {
-    type: f.type,
-    direction: f.direction,
-    owner: f.owner,
-    messageId: f.messageId,
-    applicationId: f.applicationId,
-    from: f.from,
-    to: f.to,
-    tag: f.tag,
-    errorCode: f.errorCode,
-    text: f.text,
-    status: f.status,
-    deliveryStatus: f.deliveryStatus,
-    targetId: await targetId(api, f.target),
-    since: f.since === undefined ? undefined : new Date(parseTime(f.since, now)).toISOString(),
-    until: f.until === undefined ? undefined : new Date(parseTime(f.until, now)).toISOString(),
+    ...filters,
+    targetId: await targetId(api, target),
+    since: since === undefined ? undefined : new Date(parseTime(since, now)).toISOString(),
+    until: until === undefined ? undefined : new Date(parseTime(until, now)).toISOString(),
   };
 }
 

@@ -3,44 +3,31 @@
  * Each poll looks back a few seconds before the newest event seen, because events stored by
  * different shards can become visible slightly out of order; ids already printed are skipped.
  */
+import type { EventsQuery } from "@bw-relay/api";
 import type { EventList, EventSummary } from "../api-types.ts";
 import type { Ctx } from "../context.ts";
 import { eventLine } from "../render.ts";
 import { SeenSet, sleep } from "../util.ts";
 
-export interface ListFlags {
-  type?: string;
-  direction?: string;
-  owner?: string;
-  messageId?: string;
-  applicationId?: string;
-  from?: string;
-  to?: string;
-  tag?: string;
-  errorCode?: string;
-  text?: string;
-  status?: string;
-  deliveryStatus?: string;
+/**
+ * `events list`'s flags: the filters of GET /api/events as @bw-relay/api types them, except a
+ * target by name or id (`--target`) and human times (`--since 2h`), plus the CLI's own.
+ */
+export type ListFlags = Omit<EventsQuery, "targetId" | "since" | "until"> & {
   target?: string;
   since?: string;
   until?: string;
-  limit?: number;
-  cursor?: string;
   all?: boolean;
   follow?: boolean;
   interval?: number;
   max?: number;
   for?: number;
-}
+};
 
 const OVERLAP_MS = 5_000;
 const MAX_PAGES_PER_POLL = 10;
 
-export async function follow(
-  ctx: Ctx,
-  query: Record<string, string | undefined>,
-  flags: ListFlags,
-): Promise<void> {
+export async function follow(ctx: Ctx, query: EventsQuery, flags: ListFlags): Promise<void> {
   const api = ctx.api();
   const interval = flags.interval ?? 2_000;
   const deadline = flags.for === undefined ? Number.POSITIVE_INFINITY : Date.now() + flags.for;
