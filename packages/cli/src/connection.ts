@@ -15,6 +15,13 @@ export const DEV_ADMIN_TOKEN = "dev-admin-token";
 export const DEV_CALLBACK_USERNAME = "bandwidth";
 export const DEV_CALLBACK_PASSWORD = "dev-callback-password";
 
+/** Each credential's environment variable, its name in .dev.vars, and its development value. */
+const CREDENTIALS = {
+  token: ["BW_RELAY_TOKEN", "ADMIN_TOKEN", DEV_ADMIN_TOKEN],
+  user: ["BW_RELAY_CALLBACK_USERNAME", "CALLBACK_USERNAME", DEV_CALLBACK_USERNAME],
+  password: ["BW_RELAY_CALLBACK_PASSWORD", "CALLBACK_PASSWORD", DEV_CALLBACK_PASSWORD],
+} as const;
+
 export interface GlobalOptions {
   url?: string;
   token?: string;
@@ -109,27 +116,22 @@ export function resolveConnection(opts: GlobalOptions, io: Io): Connection {
   const local = isLocalUrl(url);
   // Only the local relay's own settings file may stand in for missing credentials.
   const dev = local ? readLocalDevVars(io.cwd) : null;
-  const [token, tokenSource] = pick(
-    [opts.token, "flag"],
-    [chosen.token, "profile"],
-    [env.BW_RELAY_TOKEN, "env"],
-    [fallback.token, "profile"],
-    [dev?.vars.ADMIN_TOKEN, "dev-vars"],
-  ) ?? [DEV_ADMIN_TOKEN, "default"];
-  const [username] = pick(
-    [opts.callbackUser, "flag"],
-    [chosen.user, "profile"],
-    [env.BW_RELAY_CALLBACK_USERNAME, "env"],
-    [fallback.user, "profile"],
-    [dev?.vars.CALLBACK_USERNAME, "dev-vars"],
-  ) ?? [DEV_CALLBACK_USERNAME, "default"];
-  const [password, passwordSource] = pick(
-    [opts.callbackPassword, "flag"],
-    [chosen.password, "profile"],
-    [env.BW_RELAY_CALLBACK_PASSWORD, "env"],
-    [fallback.password, "profile"],
-    [dev?.vars.CALLBACK_PASSWORD, "dev-vars"],
-  ) ?? [DEV_CALLBACK_PASSWORD, "default"];
+  // Each credential from the same places in the same order, then its development default.
+  const setting = (key: keyof typeof CREDENTIALS, flag: string | undefined): [string, Source] => {
+    const [envName, devName, development] = CREDENTIALS[key];
+    return (
+      pick(
+        [flag, "flag"],
+        [chosen[key], "profile"],
+        [env[envName], "env"],
+        [fallback[key], "profile"],
+        [dev?.vars[devName], "dev-vars"],
+      ) ?? [development, "default"]
+    );
+  };
+  const [token, tokenSource] = setting("token", opts.token);
+  const [username] = setting("user", opts.callbackUser);
+  const [password, passwordSource] = setting("password", opts.callbackPassword);
   const usedDevVars = tokenSource === "dev-vars" || passwordSource === "dev-vars";
   return {
     url,

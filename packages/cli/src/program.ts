@@ -7,6 +7,7 @@ import { registerEvents } from "./commands/events.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerListen } from "./commands/listen.ts";
 import { registerProfiles } from "./commands/profiles.ts";
+import { registerRecover } from "./commands/recover.ts";
 import { registerReplay } from "./commands/replay.ts";
 import { registerShards } from "./commands/shards.ts";
 import { registerStats } from "./commands/stats.ts";
@@ -66,11 +67,12 @@ export function buildProgram(app: App): Command {
   ]);
   program.addHelpText(
     "after",
-    "\nExit codes: 0 ok, 1 a check or delivery failed, 2 usage, 3 relay unreachable, 4 token or credentials refused,\n5 relay not configured, 6 not found, 7 request refused, 130 interrupted.\n",
+    "\nExit codes: 0 ok, 1 not well (a doctor check failed or warned, a delivery failed), 2 usage, 3 relay unreachable,\n4 token or credentials refused, 5 relay not configured, 6 not found, 7 request refused, 130 interrupted.\n",
   );
   registerTargets(program, app);
   registerEvents(program, app);
   registerReplay(program, app);
+  registerRecover(program, app);
   registerStats(program, app);
   registerShards(program, app);
   registerTail(program, app);

@@ -110,6 +110,20 @@ describe("the callback generator", () => {
     expect(new Set(delivered.map((e) => e.message.id)).size).toBe(1);
   });
 
+  it("message-sending is about an MMS or a group (Bandwidth sends it for no plain SMS)", () => {
+    const [sending] = generateCallbacks("message-sending");
+    expect(sending?.message.media).toHaveLength(1);
+    expect(sending?.message.segmentCount).toBe(1);
+    expect(resolveType("sending")).toEqual({ type: "message-sending", mediaCount: 1 });
+    const group = generateCallbacks("message-sending", { groupSize: 3 });
+    expect(group).toHaveLength(3);
+    expect(group.every((e) => e.message.media === undefined)).toBe(true);
+    expect(generateCallbacks("message-sending", { mediaCount: 3 })[0]?.message.media).toHaveLength(
+      3,
+    );
+    [...group, sending].forEach(expectValid);
+  });
+
   it("message-failed uses real error codes with Bandwidth's names", () => {
     for (let i = 0; i < 50; i++) {
       const [failed] = generateCallbacks("message-failed");
@@ -189,6 +203,10 @@ describe("bw-relay trigger --out", () => {
       "message-failed",
     ]);
     expect(events[2]?.errorCode).toBe(4432);
+    for (const type of ["sending", "message-sending"]) {
+      const sending = await cli(["trigger", type, "--out", "-"]);
+      expect(JSON.parse(sending.stdout)[0].message.media, type).toHaveLength(1);
+    }
     const mms = await cli(["trigger", "mms", "--media", "4", "--text", "look", "--out", "-"]);
     expect(JSON.parse(mms.stdout)[0].message).toMatchObject({
       text: "look",

@@ -52,23 +52,16 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
   const tty = options.tty ?? false;
   const env = { ...relayEnv(), ...options.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const stream = (write: (chunk: string) => void) => ({ write, isTTY: tty, columns: 120 });
   const code = await run(args, {
-    stdout: {
-      write(chunk: string) {
-        stdout += chunk;
-        options.onStdout?.(chunk);
-      },
-      isTTY: tty,
-      columns: 120,
-    },
-    stderr: {
-      write(chunk: string) {
-        stderr += chunk;
-        options.onStderr?.(chunk);
-      },
-      isTTY: tty,
-      columns: 120,
-    },
+    stdout: stream((chunk) => {
+      stdout += chunk;
+      options.onStdout?.(chunk);
+    }),
+    stderr: stream((chunk) => {
+      stderr += chunk;
+      options.onStderr?.(chunk);
+    }),
     env,
     cwd: options.cwd ?? home,
     signal: options.signal,

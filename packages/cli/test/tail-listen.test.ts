@@ -1,6 +1,7 @@
 import { verify } from "@bw-relay/schema";
+import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, receiver, unique, until } from "./helpers.ts";
+import { cli, type Received, receiver, unique, until } from "./helpers.ts";
 import { tcpProxy } from "./proxy.ts";
 
 const OWNER = "+19195550188";
@@ -19,6 +20,17 @@ function recorder() {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
+}
+
+/**
+ * A forward is signed like a real delivery: checked by @bw-relay/schema's `verify` and by the
+ * independent `standardwebhooks` package, what a receiver would use.
+ */
+async function expectSigned(r: Received) {
+  const headers = r.headers as Record<string, string>;
+  expect(await verify({ payload: r.body, headers, secrets: [SECRET] })).toEqual({ ok: true });
+  expect(new Webhook(SECRET).verify(r.body, headers)).toEqual(JSON.parse(r.body));
+  expect(() => new Webhook(SECRET).verify(`${r.body} `, headers)).toThrow();
 }
 
 const trigger = async (...args: string[]) => {
@@ -148,13 +160,7 @@ describe("listen", () => {
     expect(forwards.every((f) => f.statusCode === 200)).toBe(true);
     expect(local.received.map((r) => r.headers["webhook-id"])).toEqual(ids);
     for (const r of local.received) {
-      expect(
-        await verify({
-          payload: r.body,
-          headers: r.headers as Record<string, string>,
-          secrets: [SECRET],
-        }),
-      ).toEqual({ ok: true });
+      await expectSigned(r);
       const body = JSON.parse(r.body) as { type: string; message: { owner: string } }[];
       expect(body).toHaveLength(1);
       expect(body[0]?.message.owner).toBe(OWNER);
@@ -220,15 +226,7 @@ describe("listen", () => {
     const after = local.received.slice(before);
     const forwardedIds = after.map((r) => r.headers["webhook-id"]);
     expect(new Set(forwardedIds).size).toBe(forwardedIds.length);
-    for (const r of after) {
-      expect(
-        await verify({
-          payload: r.body,
-          headers: r.headers as Record<string, string>,
-          secrets: [SECRET],
-        }),
-      ).toEqual({ ok: true });
-    }
+    for (const r of after) await expectSigned(r);
     await proxy.close();
     await local.close();
   });

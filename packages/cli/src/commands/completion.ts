@@ -15,6 +15,7 @@ interface Node {
 
 function walk(cmd: Command, path: string[] = [], nodes: Node[] = []): Node[] {
   const options = cmd.options
+    .filter((o) => !o.hidden)
     .flatMap((o) => [o.long, o.short])
     .filter((f): f is string => Boolean(f));
   nodes.push({

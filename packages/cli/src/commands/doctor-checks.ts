@@ -1,5 +1,5 @@
 /** The checks `bw-relay doctor` runs, each from outside the relay, through its public routes. */
-import type { Settings, Stats, Target } from "../api-types.ts";
+import type { Settings } from "../api-types.ts";
 import type { ApiClient } from "../client.ts";
 import { CliError } from "../errors.ts";
 
@@ -12,7 +12,7 @@ export interface Check {
   detail: string;
 }
 
-const check = (id: string, title: string, status: CheckStatus, detail: string): Check => ({
+export const check = (id: string, title: string, status: CheckStatus, detail: string): Check => ({
   id,
   title,
   status,
@@ -202,45 +202,4 @@ export async function credentials(api: ApiClient, known: boolean): Promise<Check
   } catch (err) {
     return check("credentials", title, "fail", err instanceof CliError ? err.message : String(err));
   }
-}
-
-export async function targets(api: ApiClient): Promise<Check[]> {
-  const [{ targets: list }, stats] = await Promise.all([
-    api.get<{ targets: Target[] }>("/api/targets"),
-    api.get<Stats>("/api/stats"),
-  ]);
-  if (list.length === 0)
-    return [
-      check(
-        "targets",
-        "targets",
-        "warn",
-        "no targets: events are stored but go nowhere (`bw-relay targets add`)",
-      ),
-    ];
-  return list.map((t) => {
-    const s = stats.targets.find((x) => x.id === t.id);
-    const figures = s
-      ? `${s.deliveries.pending} pending, ${s.deliveries.dead} dead, ${s.deliveries.failed} failed${s.successRate === null ? "" : `, ${(s.successRate * 100).toFixed(0)}% of attempts succeed`}`
-      : "";
-    const reason = t.stateReason ? ` (${t.stateReason})` : "";
-    const status: CheckStatus =
-      t.state === "circuit_open" || t.state === "disabled"
-        ? "fail"
-        : t.state === "paused" || (s?.deliveries.dead ?? 0) > 0
-          ? "warn"
-          : "ok";
-    const circuit =
-      t.state === "circuit_open"
-        ? "circuit open"
-        : t.circuit.consecutiveFailures
-          ? `circuit closed, ${t.circuit.consecutiveFailures} failures in a row`
-          : "circuit closed";
-    return check(
-      `target:${t.name}`,
-      `target ${t.name}`,
-      status,
-      `${t.state}${reason}, ${circuit}; ${figures}`,
-    );
-  });
 }

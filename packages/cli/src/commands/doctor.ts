@@ -1,9 +1,9 @@
 /**
  * `bw-relay doctor`: is this relay ready for Bandwidth? Every check from the outside, then
- * exactly what to enter in Bandwidth's dashboard. Exit 0 only when no check fails (and, with
- * --strict, none warns).
+ * exactly what to enter in Bandwidth's dashboard. Exit 0 only when all is well: no check fails
+ * and none warns (a skipped check, one that cannot run here, does not count).
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { type App, type Ctx, examples } from "../context.ts";
 import { EXIT } from "../errors.ts";
 import {
@@ -13,8 +13,8 @@ import {
   credentials,
   reachable,
   secrets,
-  targets,
 } from "./doctor-checks.ts";
+import { targets } from "./doctor-targets.ts";
 
 function passwordLocation(ctx: Ctx): string {
   const conn = ctx.conn();
@@ -39,13 +39,21 @@ function passwordLocation(ctx: Ctx): string {
   }
 }
 
-async function doctor(ctx: Ctx, flags: { strict?: boolean }): Promise<void> {
+async function doctor(ctx: Ctx): Promise<void> {
   const api = ctx.api();
   const conn = api.conn;
+  const https = conn.url.startsWith("https://");
   const checks: Check[] = [];
   const skip = (id: string, title: string) =>
     checks.push({ id, title, status: "skip", detail: "the relay is not reachable" });
   checks.push(...(await reachable(api)));
+  if (!https && !conn.local)
+    checks.push({
+      id: "https",
+      title: "https",
+      status: "warn",
+      detail: "Bandwidth should call an https URL: deploy the relay behind https",
+    });
   if (checks[0]?.status !== "ok") {
     for (const [id, title] of [
       ["admin", "admin token"],
@@ -78,9 +86,8 @@ async function doctor(ctx: Ctx, flags: { strict?: boolean }): Promise<void> {
   }
   const failed = checks.filter((c) => c.status === "fail").length;
   const warned = checks.filter((c) => c.status === "warn").length;
-  const ok = failed === 0 && (!flags.strict || warned === 0);
+  const ok = failed === 0 && warned === 0;
   if (!ok) ctx.setExit(EXIT.FAILURE);
-  const https = conn.url.startsWith("https://");
   const bandwidth = {
     callbackUrl: `${conn.url}/callbacks`,
     username:
@@ -110,8 +117,6 @@ async function doctor(ctx: Ctx, flags: { strict?: boolean }): Promise<void> {
     ["username", bandwidth.username],
     ["password", bandwidth.password],
   ]);
-  if (!https && !conn.local)
-    out.warn("Bandwidth should call an https URL: deploy the relay behind https");
   if (conn.local)
     out.line(
       c.dim(
@@ -119,12 +124,13 @@ async function doctor(ctx: Ctx, flags: { strict?: boolean }): Promise<void> {
       ),
     );
   out.line();
+  const warnings = `${warned} warning${warned === 1 ? "" : "s"}`;
   out.line(
     ok
-      ? c.green(`all well${warned ? ` (${warned} warning${warned === 1 ? "" : "s"})` : ""}`)
-      : c.red(
-          `${failed} problem${failed === 1 ? "" : "s"}${warned ? `, ${warned} warning${warned === 1 ? "" : "s"}` : ""}`,
-        ),
+      ? c.green("all well")
+      : failed === 0
+        ? c.yellow(`not all well: ${warnings}`)
+        : c.red(`${failed} problem${failed === 1 ? "" : "s"}${warned ? `, ${warnings}` : ""}`),
   );
 }
 
@@ -132,10 +138,15 @@ export function registerDoctor(program: Command, app: App): void {
   const cmd = program
     .command("doctor")
     .description("check a relay from the outside and print what to enter in Bandwidth's dashboard")
-    .option("--strict", "warnings fail too");
+    // What --strict asked for (warnings fail too) is the default now; still accepted for scripts.
+    .addOption(new Option("--strict", "(the default) warnings fail too").hideHelp());
   examples(cmd, [
     "doctor",
     "doctor --profile staging",
     "doctor --profile production --json | jq .ok",
-  ]).action(async (flags: { strict?: boolean }, c: Command) => doctor(app.ctx(c), flags));
+  ]).action(async (_flags: unknown, c: Command) => doctor(app.ctx(c)));
+  cmd.addHelpText(
+    "after",
+    "Exit codes: 0 all well (every check ok, or skipped where it cannot run); 1 a check failed\nor warned (the summary line counts them, --json has each check's status); 2 usage.\n",
+  );
 }

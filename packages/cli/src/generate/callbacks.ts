@@ -63,7 +63,8 @@ export const TRIGGER_ALIASES: Record<
   mms: { type: "message-received", mediaCount: 1 },
   group: { type: "message-received", groupSize: 3 },
   received: { type: "message-received" },
-  sending: { type: "message-sending" },
+  // Bandwidth sends message-sending for MMS and group messages only: an MMS by default.
+  sending: { type: "message-sending", mediaCount: 1 },
   sent: { type: "message-sent" },
   delivered: { type: "message-delivered" },
   failed: { type: "message-failed" },
@@ -210,12 +211,19 @@ export function buildCallback(
   return event;
 }
 
-/** The callbacks of one `type`: one per recipient for outbound group messages, else one. */
+/**
+ * The callbacks of one `type`: one per recipient for outbound group messages, else one.
+ * `message-sending` only exists for MMS and group messages, so without `mediaCount` or a group
+ * it is about an MMS with one media item.
+ */
 export function generateCallbacks(
   type: KnownEventType,
-  options: GenerateOptions = {},
+  given: GenerateOptions = {},
 ): BandwidthCallback[] {
   const inbound = INBOUND.has(type);
+  const sendingSms =
+    type === "message-sending" && given.mediaCount === undefined && (given.groupSize ?? 1) <= 1;
+  const options = sendingSms ? { ...given, mediaCount: 1 } : given;
   const now = options.now ?? Date.now();
   // An outbound message was created before its status callbacks (one per recipient).
   const plan = planMessage(inbound ? options : { ...options, now: now - 2_000 }, inbound);
@@ -228,8 +236,8 @@ export function generateCallbacks(
 
 /**
  * A whole outbound message life: sending → sent → delivered (or → failed), per recipient,
- * times a few hundred milliseconds apart and ending about now. `message-sending` only exists for MMS and group
- * messages, so an SMS (`mediaCount: 0`, one recipient) goes sent → delivered.
+ * times a few hundred milliseconds apart and ending about now. `message-sending` only exists
+ * for MMS and group messages, so an SMS (`mediaCount: 0`, one recipient) goes sent → delivered.
  */
 export function generateLifecycle(
   outcome: "delivered" | "failed",
