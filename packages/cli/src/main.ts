@@ -12,6 +12,14 @@ process.on("SIGINT", () => {
   controller.abort();
 });
 process.on("SIGTERM", () => controller.abort());
+// A reader that stops early (`bw-relay events list | head`) closes the pipe: stop quietly,
+// as Unix tools do, instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+}
 
 const code = await run(process.argv.slice(2), processIo(controller.signal));
 process.exitCode = code;

@@ -7,7 +7,7 @@ export {
   type EventStatus,
 } from "@bw-relay/api";
 
-import type { DeliveryStatus, EventStatus } from "@bw-relay/api";
+import type { DeliveryStatus, EventStatus, EventsQuery } from "@bw-relay/api";
 
 /**
  * Stored in `events.raw` when the event as received serializes exactly like its normalized
@@ -125,28 +125,24 @@ export type StoredEventDetail = Omit<
   issuesJson: string | null;
 };
 
-/** `GET /api/events` filters, validated by the Worker. */
-export interface EventFilter {
-  type?: string;
-  direction?: string;
-  owner?: string;
-  messageId?: string;
-  applicationId?: string;
-  from?: string;
-  to?: string;
-  tag?: string;
-  errorCode?: number;
-  text?: string;
+/**
+ * `GET /api/events` filters as the Worker hands them to a shard: the query clients send
+ * (`EventsQuery`), validated, with numbers where the query has text and the cursor decoded.
+ */
+export type EventFilter = Omit<
+  EventsQuery,
+  "errorCode" | "since" | "until" | "limit" | "cursor" | "status" | "deliveryStatus"
+> & {
+  /** Checked by the Worker against the event (or, with `targetId`, the delivery) statuses. */
   status?: string;
-  /** Events with at least one delivery in this status (to `targetId`, when given). */
   deliveryStatus?: string;
-  targetId?: string;
+  errorCode?: number;
   since?: number;
   until?: number;
   limit: number;
   /** Only events strictly older than this (receivedAt ms, id) position. */
   before?: { t: number; id: string };
-}
+};
 
 /** A listed event plus the key the Worker merges shards by. */
 export interface ListedEvent {
