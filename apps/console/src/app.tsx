@@ -2,7 +2,8 @@
  * The shell: sign-in gate, navigation, theme switch, and the view for the current path.
  * Views are plain functions of the location; every piece of state worth sharing is in the URL.
  */
-import { useEffect, useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { getToken, onUnauthorized, setToken } from "./api.ts";
 import { navigate, onLinkClick, useLocation } from "./router.ts";
 import { DeadLetters } from "./views/dead-letters.tsx";
@@ -35,21 +36,28 @@ function useTheme(): [Theme, () => void] {
   return [theme, next];
 }
 
-function View({ path }: { path: string }) {
-  if (path === "/" || path === "/overview") return <Overview />;
-  if (path === "/events") return <EventsView />;
+/** The view for a path and the document title that names it. */
+function route(path: string): { title: string; view: JSX.Element } {
+  if (path === "/" || path === "/overview") return { title: "Overview", view: <Overview /> };
+  if (path === "/events") return { title: "Events", view: <EventsView /> };
   const detail = /^\/events\/([^/]+)$/.exec(path);
-  if (detail?.[1]) return <EventDetailView id={decodeURIComponent(detail[1])} />;
-  if (path === "/targets") return <TargetsView />;
-  if (path === "/dead-letters") return <DeadLetters />;
-  return (
-    <section>
-      <h1>Not found</h1>
-      <p>
-        The console has no page at <code>{path}</code>. <a href="/">Back to the overview</a>.
-      </p>
-    </section>
-  );
+  if (detail?.[1]) {
+    const id = decodeURIComponent(detail[1]);
+    return { title: `Event ${id}`, view: <EventDetailView id={id} /> };
+  }
+  if (path === "/targets") return { title: "Targets", view: <TargetsView /> };
+  if (path === "/dead-letters") return { title: "Dead letters", view: <DeadLetters /> };
+  return {
+    title: "Not found",
+    view: (
+      <section>
+        <h1>Not found</h1>
+        <p>
+          The console has no page at <code>{path}</code>. <a href="/">Back to the overview</a>.
+        </p>
+      </section>
+    ),
+  };
 }
 
 export function App() {
@@ -57,6 +65,19 @@ export function App() {
   const [signedIn, setSignedIn] = useState(() => getToken() !== null);
   const [theme, nextTheme] = useTheme();
   const [expired, setExpired] = useState(false);
+  const current = signedIn ? route(loc.path) : { title: "Sign in", view: null };
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef<string | null>(null);
+
+  // Client-side navigation: the title names the view, and focus moves to the new content (as
+  // a page load would reset it) so a screen reader starts there; not on the first render.
+  useEffect(() => {
+    document.title = `${current.title} · bw-relay console`;
+    if (signedIn && shownPath.current !== null && shownPath.current !== loc.path) {
+      main.current?.focus({ preventScroll: true });
+    }
+    shownPath.current = signedIn ? loc.path : null;
+  }, [current.title, loc.path, signedIn]);
 
   useEffect(
     () =>
@@ -132,8 +153,8 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main id="main" tabIndex={-1}>
-        <View path={loc.path} />
+      <main id="main" tabIndex={-1} ref={main}>
+        {current.view}
       </main>
     </div>
   );

@@ -68,3 +68,25 @@ export function touches(path: string, paths: Iterable<string>): boolean {
   }
   return false;
 }
+
+/**
+ * Issues at paths the document does not have (a required field left out): each is shown on the
+ * line of its nearest existing parent, as "missing: id". Maps that parent's path to the
+ * missing names, relative to it.
+ */
+export function missingByParent(
+  lines: JsonLine[],
+  issues: Iterable<string>,
+): Map<string, string[]> {
+  const present = new Set(lines.map((line) => line.path));
+  const out = new Map<string, string[]>();
+  for (const path of issues) {
+    if (path === "" || present.has(path)) continue;
+    let parent = path;
+    do parent = parent.includes(".") ? parent.slice(0, parent.lastIndexOf(".")) : "";
+    while (parent !== "" && !present.has(parent));
+    const name = parent === "" ? path : path.slice(parent.length + 1);
+    out.set(parent, [...(out.get(parent) ?? []), name]);
+  }
+  return out;
+}

@@ -31,11 +31,15 @@ function connect() {
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(url, ["bw-relay", `bw-relay.bearer.${textToBase64url(token)}`]);
   socket = ws;
+  // A socket closed on purpose (the last subscriber left) may still report after a new one
+  // replaced it: it must neither clear nor reconnect the new one, or two tails would run.
   ws.onopen = () => {
+    if (socket !== ws) return;
     retryMs = 500;
     setConnected(true);
   };
   ws.onmessage = (message) => {
+    if (socket !== ws) return;
     if (typeof message.data !== "string" || message.data === "pong") return;
     try {
       const parsed = JSON.parse(message.data) as TailMessage;
@@ -45,6 +49,7 @@ function connect() {
     }
   };
   ws.onclose = () => {
+    if (socket !== ws) return;
     socket = null;
     setConnected(false);
     if (listeners.size === 0) return;
@@ -68,6 +73,8 @@ export function subscribeTail(listener: Listener, onState?: StateListener): () =
       clearTimeout(retryTimer);
       socket?.close();
       socket = null;
+      // Its close event is ignored (above): say here that the tail is down until a new one opens.
+      setConnected(false);
     }
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Events, newest first. Live: events from the tail join the top of the first page, but only
  * while the reader is at the top and has not paused; otherwise they wait behind a
- * "N new events" button, so the rows being read never move.
+ * "N new events" button, in a strip whose height is reserved, so the rows being read never
+ * move.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Badge, ErrorBox } from "../components.tsx";
@@ -39,12 +40,25 @@ export function EventsView() {
   const [connected, setConnected] = useState(false);
   const state = useRef({ paused, cursor, filters });
   state.current = { paused, cursor, filters };
+  const shown = useRef(rows);
+  shown.current = rows;
+
+  // Live events since the list was last answered: one that arrives while the list is being
+  // fetched may be missing from its answer (stored after the query ran), so it is kept.
+  const arrived = useRef<EventSummary[]>([]);
+  useLayoutEffect(() => {
+    arrived.current = [];
+  }, [query]);
 
   // A layout effect: the new answer replaces the rows within the same commit, so no paint shows
   // the old rows with the table no longer busy.
   useLayoutEffect(() => {
-    setRows(list.data?.events ?? []);
-    setWaiting([]);
+    const answer = list.data?.events ?? [];
+    const fresh = arrived.current.filter((e) => !answer.some((a) => a.id === e.id));
+    arrived.current = [];
+    const live = !state.current.paused && !state.current.cursor && window.scrollY < 40;
+    setRows(live ? [...fresh, ...answer] : answer);
+    setWaiting(live ? [] : fresh);
     setMaybe(0);
   }, [list.data]);
 
@@ -83,6 +97,7 @@ export function EventsView() {
             });
           setRows(update);
           setWaiting(update);
+          arrived.current = update(arrived.current);
           return;
         }
         const { paused, cursor, filters } = state.current;
@@ -92,9 +107,15 @@ export function EventsView() {
           setMaybe((n) => n + 1);
           return;
         }
+        // The list may have been fetched after the event was stored: never show it twice.
+        const event = message.event;
+        if (shown.current.some((e) => e.id === event.id)) return;
+        const add = (list: EventSummary[]) =>
+          list.some((e) => e.id === event.id) ? list : [event, ...list];
+        arrived.current = [event, ...arrived.current].slice(0, 500);
         const atTop = window.scrollY < 40;
-        if (!paused && !cursor && atTop) setRows((r) => [message.event, ...r].slice(0, 500));
-        else setWaiting((w) => [message.event, ...w]);
+        if (!paused && !cursor && atTop) setRows((r) => add(r).slice(0, 500));
+        else setWaiting(add);
       }, setConnected),
     [],
   );
@@ -109,6 +130,16 @@ export function EventsView() {
     window.scrollTo({ top: 0 });
   };
 
+  // Resuming at the top of the first page shows what waited; anywhere else it keeps waiting
+  // behind the button, so the rows being read stay put.
+  const toggleLive = () => {
+    setPaused(!paused);
+    if (paused && !cursor && window.scrollY < 40) {
+      setRows((r) => [...waiting, ...r].slice(0, 500));
+      setWaiting([]);
+    }
+  };
+
   return (
     <section>
       <div class="title-row">
@@ -117,17 +148,13 @@ export function EventsView() {
         <span class="muted">
           {connected ? (paused ? "live: paused" : "live") : "live: connecting…"}
         </span>
-        <button
-          type="button"
-          class="secondary"
-          aria-pressed={paused}
-          onClick={() => setPaused(!paused)}
-        >
+        <button type="button" class="secondary" aria-pressed={paused} onClick={toggleLive}>
           {paused ? "Resume live" : "Pause live"}
         </button>
       </div>
       <EventFilters filters={filters} targets={targets.data?.targets ?? []} />
-      <div aria-live="polite">
+      {/* Always there, one button high: a notice appearing never pushes the table down. */}
+      <div class="new-events-bar" aria-live="polite">
         {waiting.length > 0 && (
           <button type="button" class="new-events" onClick={showWaiting}>
             {waiting.length} new event{waiting.length === 1 ? "" : "s"}: show

@@ -1,5 +1,5 @@
 /** Raw and normalized side by side; changed fields and fields with issues are marked. */
-import { changedPaths, type JsonLine, toLines, touches } from "../json-lines.ts";
+import { changedPaths, type JsonLine, missingByParent, toLines, touches } from "../json-lines.ts";
 
 function JsonPane({
   title,
@@ -13,6 +13,14 @@ function JsonPane({
   issues: Set<string>;
 }) {
   const lines: JsonLine[] = toLines(value);
+  // A field that is not there is marked on its parent's first line, as "missing: id".
+  const notes = new Map<number, string>();
+  for (const [parent, names] of missingByParent(lines, issues)) {
+    notes.set(
+      lines.findIndex((l) => l.path === parent),
+      `missing: ${names.join(", ")}`,
+    );
+  }
   return (
     <figure class="json-pane">
       <figcaption>{title}</figcaption>
@@ -21,7 +29,8 @@ function JsonPane({
         {lines.map((line, i) => {
           // Only leaf lines are marked: marking an opening brace would mark the whole object.
           const isLeaf = !/[[{]$/.test(line.text) && !/^[\]}],?$/.test(line.text);
-          const issue = line.path !== "" && isLeaf && touches(line.path, issues);
+          const note = notes.get(i) ?? "";
+          const issue = note !== "" || (line.path !== "" && isLeaf && touches(line.path, issues));
           const change = isLeaf && changed.has(line.path);
           const cls = issue ? "line issue" : change ? "line changed" : "line";
           return (
@@ -31,7 +40,7 @@ function JsonPane({
               data-path={line.path}
               title={
                 issue
-                  ? `issue at ${line.path}`
+                  ? note || `issue at ${line.path}`
                   : change
                     ? `changed by normalization: ${line.path}`
                     : undefined
@@ -40,6 +49,7 @@ function JsonPane({
               {"  ".repeat(line.indent)}
               {line.text}
               {issue ? "  ⚠" : change ? "  ✎" : ""}
+              {note && <span class="note"> {note}</span>}
               {"\n"}
             </span>
           );
@@ -63,8 +73,8 @@ export function RawAndNormalized({
   return (
     <div>
       <p class="muted legend">
-        <span class="line changed">✎ changed by normalization</span>{" "}
-        <span class="line issue">⚠ validation issue</span> ({changed.size} field
+        <span class="legend-changed">✎ changed by normalization</span>{" "}
+        <span class="legend-issue">⚠ validation issue</span> ({changed.size} field
         {changed.size === 1 ? "" : "s"} changed)
       </p>
       <div class="json-grid">
