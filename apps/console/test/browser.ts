@@ -9,7 +9,11 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
-import { startWranglerDev, type WranglerDev } from "../../relay/test-e2e/wrangler-dev.ts";
+import {
+  startWranglerDev,
+  testRelayVars,
+  type WranglerDev,
+} from "../../relay/test-e2e/wrangler-dev.ts";
 import { CHROMIUM } from "../scripts/chromium.ts";
 
 export const ADMIN_TOKEN = "console-test-admin-token";
@@ -42,14 +46,9 @@ export interface Rig {
 export async function startRig(): Promise<Rig> {
   const profile = mkdtempSync(join(tmpdir(), "bw-relay-console-chromium-"));
   const [relay, good, bad, context] = await Promise.all([
-    startWranglerDev({
-      CALLBACK_USERNAME: "bandwidth",
-      CALLBACK_PASSWORD,
-      ADMIN_TOKEN,
-      ALLOW_HTTP_TARGETS: "true",
-      RETRY_BASE_MS: "100",
-      SHARD_COUNT: "2",
-    }),
+    startWranglerDev(
+      testRelayVars({ adminToken: ADMIN_TOKEN, callbackPassword: CALLBACK_PASSWORD }),
+    ),
     receiver(204),
     receiver(500),
     chromium.launchPersistentContext(profile, {

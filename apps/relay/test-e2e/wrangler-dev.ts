@@ -13,6 +13,25 @@ import { fileURLToPath } from "node:url";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
+/**
+ * The settings of a relay that test suites drive from outside (the CLI's, the console's):
+ * their own credentials, http targets on this machine allowed, retries fast enough that a
+ * failing target reaches `dead` within a test, and two shards.
+ */
+export function testRelayVars(credentials: {
+  adminToken: string;
+  callbackPassword: string;
+}): Record<string, string> {
+  return {
+    CALLBACK_USERNAME: "bandwidth",
+    CALLBACK_PASSWORD: credentials.callbackPassword,
+    ADMIN_TOKEN: credentials.adminToken,
+    ALLOW_HTTP_TARGETS: "true",
+    RETRY_BASE_MS: "100",
+    SHARD_COUNT: "2",
+  };
+}
+
 export interface WranglerDev {
   url: string;
   /** The scratch folder: config, .dev.vars and the persisted state (`state/`). */

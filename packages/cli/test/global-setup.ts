@@ -7,20 +7,16 @@
  * failing targets make it warn). They start in parallel (about 2 s) and are killed at the end.
  */
 import type { TestProject } from "vitest/node";
-import { startWranglerDev, type WranglerDev } from "../../../apps/relay/test-e2e/wrangler-dev.ts";
+import {
+  startWranglerDev,
+  testRelayVars,
+  type WranglerDev,
+} from "../../../apps/relay/test-e2e/wrangler-dev.ts";
 
 export const ADMIN_TOKEN = "cli-test-admin-token";
 export const CALLBACK_PASSWORD = "cli-test-callback-password";
 
-const VARS = {
-  CALLBACK_USERNAME: "bandwidth",
-  CALLBACK_PASSWORD,
-  ADMIN_TOKEN,
-  ALLOW_HTTP_TARGETS: "true",
-  // Fast retries, so a failing local target reaches `dead` within a test.
-  RETRY_BASE_MS: "100",
-  SHARD_COUNT: "2",
-};
+const VARS = testRelayVars({ adminToken: ADMIN_TOKEN, callbackPassword: CALLBACK_PASSWORD });
 
 export default async function setup(project: TestProject) {
   const relays = await Promise.allSettled([
