@@ -1,8 +1,9 @@
 /**
  * Filters what `wrangler dev` prints for `pnpm dev`: without internet it cannot fetch
  * `Request.cf` and prints a stack trace each time, and it repeats hints that do not apply
- * here (crons: the relay's watchdog is documented; types: checked by `pnpm test`). What a
- * user must act on (errors, the ready line, request logs) passes unchanged.
+ * here (crons: the relay's watchdog is documented; types: checked by `pnpm test`), and the
+ * build step's command line. What a user must act on (errors, the ready line, request logs)
+ * passes unchanged.
  */
 import type { Readable, Writable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
@@ -15,6 +16,8 @@ const NOISE = [
   /To manually trigger a scheduled event/,
   /cdn-cgi\/local\/scheduled"?$/,
   /test-cron-triggers-locally/,
+  // wrangler.jsonc's build step prints its whole shell command; its own output still shows.
+  /^\[custom build\] Running: /,
 ];
 
 /** Copies `from` to `to` line by line, dropping the noise and the stack lines under it. */
