@@ -53,6 +53,9 @@ const oddValue: fc.Arbitrary<unknown> = fc.oneof(
   ),
   fc.integer({ min: 1, max: 3_000 }).map(nested),
   fc.integer({ min: 1, max: 4_000 }).map((n) => "x".repeat(n)),
+  // Now and then near or past the body limit (MAX_BODY_BYTES is 64 KiB in tests): 413, or a
+  // large event that must still be stored and read back.
+  fc.integer({ min: 30_000, max: 70_000 }).map((n) => "y".repeat(n)),
   fc.integer({ min: 1, max: 2_000 }).map((n) => Array.from({ length: n }, (_, i) => i)),
 );
 
