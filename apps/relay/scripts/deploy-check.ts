@@ -97,6 +97,8 @@ for (const problem of problems) console.error(`wrangler.jsonc: ${problem}`);
 
 const scratch = mkdtempSync(join(tmpdir(), "bw-relay-deploy-check-"));
 try {
+  // At once: the package scripts run ensure-console.ts first, so each dry run's build step
+  // (wrangler.jsonc `build`) finds the console fresh and starts no Vite build of its own.
   const results = await Promise.all(ENVIRONMENTS.map((env) => dryRun(env, join(scratch, env))));
   for (const { env, ok, log } of results) {
     if (ok) console.log(`deploy --dry-run --env ${env}: ok`);
