@@ -38,6 +38,10 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Time inside the tests is a fake clock; this bounds wall time only. CI runs every
+    // package at once on two cores, where the fuzz and load tests take several times their
+    // idle 2 s: a timeout marks a hang, not a slow machine.
+    testTimeout: 60_000,
     // test/fuzz.test.ts: a fixed seed in `pnpm test`; `pnpm test:fuzz` sets FUZZ_RUNS/FUZZ_SEED.
     provide: {
       fuzz: {
