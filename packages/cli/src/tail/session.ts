@@ -73,12 +73,16 @@ export function session(ctx: Ctx, flags: StreamFlags): Session {
       }
       if (s.kind === "reconnected") {
         down = false;
+        const gap = `reconnected after ${formatDuration(s.gapMs)}`;
         out.note(
           out.c.yellow(
-            `reconnected after ${formatDuration(s.gapMs)}; caught up ${s.caughtUp} event${s.caughtUp === 1 ? "" : "s"} from the gap`,
+            s.caughtUp === null
+              ? `${gap}; catching up on the gap failed, trying again in a moment`
+              : `${gap}; caught up ${s.caughtUp} event${s.caughtUp === 1 ? "" : "s"} from the gap`,
           ),
         );
       }
+      if (s.kind === "catch-up-failed") out.warn(`catch-up failed (${s.reason})`);
       if (s.kind === "caught-up")
         out.note(out.c.dim(`caught up ${s.count} event(s) the live feed missed`));
       if (s.kind === "catch-up-truncated")

@@ -15,7 +15,9 @@ import { SeenSet, sleep } from "../util.ts";
 export type TailStatus =
   | { kind: "connected"; url: string }
   | { kind: "disconnected"; reason: string }
-  | { kind: "reconnected"; gapMs: number; caughtUp: number }
+  /** `caughtUp` is null when the catch-up request failed (a second pass follows). */
+  | { kind: "reconnected"; gapMs: number; caughtUp: number | null }
+  | { kind: "catch-up-failed"; reason: string }
   | { kind: "caught-up"; count: number }
   | { kind: "catch-up-truncated"; skipped: string };
 
@@ -40,6 +42,7 @@ export interface TailOptions {
 const OVERLAP_MS = 5_000;
 const PUBLISH_GRACE_MS = 1_500;
 const CATCH_UP_PAGES = 20;
+const LATE_PASS_TRIES = 4;
 /** A tick later than this means the process was suspended (the laptop slept). */
 const CLOCK_JUMP_MS = 5_000;
 
@@ -73,12 +76,18 @@ export async function runTail(options: TailOptions, handlers: TailHandlers): Pro
     return true;
   };
 
-  const catchUp = async (): Promise<number> => {
-    const since = new Date(Math.max(startAt, newest - OVERLAP_MS)).toISOString();
+  /** Where a connection's catch-up starts: just before the newest event seen when it opened. */
+  const catchUpFrom = () => new Date(Math.max(startAt, newest - OVERLAP_MS)).toISOString();
+
+  const catchUp = async (since: string): Promise<number> => {
     const found: EventSummary[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < CATCH_UP_PAGES; page++) {
       const answer = await api.get<EventList>("/api/events", { since, limit: 500, cursor });
+      // A page some shards could not answer may lack exactly the events missed: not caught up.
+      if (answer.failedShards.length > 0) {
+        throw new Error(`the relay could not read ${answer.failedShards.join(", ")}`);
+      }
       found.push(...answer.events);
       if (!answer.nextCursor) break;
       cursor = answer.nextCursor;
@@ -104,7 +113,7 @@ export async function runTail(options: TailOptions, handlers: TailHandlers): Pro
     const outcome = await connectOnce(options, api, {
       pingEvery,
       pongTimeout,
-      onOpen: async () => {
+      onOpen: async (connection) => {
         attempt = 0;
         const gapStart = lostAt;
         lostAt = null;
@@ -112,20 +121,35 @@ export async function runTail(options: TailOptions, handlers: TailHandlers): Pro
           connectedOnce = true;
           handlers.status({ kind: "connected", url: tailUrl(api.conn.url) });
         }
-        let caughtUp = 0;
+        // Both passes start where the gap did, whatever live events arrive meanwhile.
+        const since = catchUpFrom();
+        let caughtUp: number | null = null;
+        let failure: string | null = null;
         try {
-          caughtUp = await catchUp();
+          caughtUp = await catchUp(since);
         } catch (err) {
-          handlers.status({
-            kind: "disconnected",
-            reason: `catch-up failed (${(err as Error).message}); retrying after the next connect`,
-          });
+          failure = (err as Error).message;
         }
-        if (gapStart !== null)
+        if (gapStart !== null) {
           handlers.status({ kind: "reconnected", gapMs: Date.now() - gapStart, caughtUp });
-        await sleep(PUBLISH_GRACE_MS, signal);
-        const late = await catchUp().catch(() => 0);
-        if (late > 0) handlers.status({ kind: "caught-up", count: late });
+        }
+        if (failure !== null) handlers.status({ kind: "catch-up-failed", reason: failure });
+        // The second pass belongs to this connection: once it has closed, the next connection
+        // catches up for itself (two passes at once would only split the count between them).
+        // It is tried again while it fails, a few times, as long as the connection lasts.
+        await sleep(PUBLISH_GRACE_MS, connection);
+        for (let tries = 1; !connection.aborted; tries++) {
+          try {
+            const late = await catchUp(since);
+            if (late > 0) handlers.status({ kind: "caught-up", count: late });
+            return;
+          } catch (err) {
+            if (connection.aborted) return;
+            handlers.status({ kind: "catch-up-failed", reason: (err as Error).message });
+            if (tries === LATE_PASS_TRIES) return;
+            await sleep(PUBLISH_GRACE_MS * 2 ** tries, connection);
+          }
+        }
       },
       onMessage: (data) => {
         if (data === "pong") return;
@@ -155,7 +179,8 @@ export async function runTail(options: TailOptions, handlers: TailHandlers): Pro
 interface ConnectHooks {
   pingEvery: number;
   pongTimeout: number;
-  onOpen(): Promise<void>;
+  /** `connection` aborts when this connection closes. */
+  onOpen(connection: AbortSignal): Promise<void>;
   onMessage(data: string): void;
 }
 
@@ -192,6 +217,7 @@ function connectOnce(
       if (ws.readyState === WebSocket.OPEN) ws.send("ping");
     }, hooks.pingEvery);
     const onAbort = () => ws.close(1000, "bye");
+    const open = new AbortController();
     options.signal.addEventListener("abort", onAbort, { once: true });
 
     ws.on("unexpected-response", (_req, res) => {
@@ -206,7 +232,7 @@ function connectOnce(
     });
     ws.on("open", () => {
       lastPong = Date.now();
-      hooks.onOpen().catch(() => undefined);
+      hooks.onOpen(open.signal).catch(() => undefined);
     });
     ws.on("message", (data, isBinary) => {
       lastPong = Date.now();
@@ -216,6 +242,7 @@ function connectOnce(
       reason = describeNetworkError(err);
     });
     ws.on("close", () => {
+      open.abort();
       clearInterval(timer);
       clearInterval(ping);
       options.signal.removeEventListener("abort", onAbort);
