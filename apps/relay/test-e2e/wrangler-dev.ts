@@ -41,15 +41,21 @@ export interface WranglerDev {
   logs(): string;
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), where workerd and
+ * every client socket take theirs, so only another test relay could take it before wrangler
+ * binds it.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** wrangler.jsonc without its comment lines, `main` and `assets.directory` made absolute. */
@@ -69,6 +75,8 @@ function configFor(dir: string): string {
   return path;
 }
 
+class PortTaken extends Error {}
+
 /**
  * `vars` become the `.dev.vars` file, one `NAME="value"` per line (newlines as \n). `dir`: the
  * folder of a relay stopped with `keepState`, to run again on its stored events and targets.
@@ -76,6 +84,21 @@ function configFor(dir: string): string {
 export async function startWranglerDev(
   vars: Record<string, string>,
   opts: { dir?: string } = {},
+): Promise<WranglerDev> {
+  // A port found free can be taken before wrangler binds it (test suites start relays side by
+  // side, and workerd binds ports of its own): then start again on new ports.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await startOnce(vars, opts);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || tries === 5) throw err;
+    }
+  }
+}
+
+async function startOnce(
+  vars: Record<string, string>,
+  opts: { dir?: string },
 ): Promise<WranglerDev> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "bw-relay-e2e-"));
   const config = configFor(dir);
@@ -121,7 +144,11 @@ export async function startWranglerDev(
   };
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
+    if (child.exitCode !== null) {
+      const taken = /Address already in use/.test(output);
+      if (taken) await stop({ keepState: opts.dir !== undefined });
+      throw new (taken ? PortTaken : Error)(`wrangler dev exited:\n${output}`);
+    }
     try {
       if ((await fetch(`${url}/healthz`)).ok) return { url, dir, stop, logs: () => output };
     } catch {
