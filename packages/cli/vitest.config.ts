@@ -9,7 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
-    testTimeout: 30_000,
+    // Generous: CI runs every package at once on two cores, where spawning processes is slow.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
   },
 });

@@ -79,7 +79,7 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
 export async function until<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 15_000,
+  ms = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {

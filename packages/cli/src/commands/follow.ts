@@ -62,6 +62,7 @@ export async function follow(ctx: Ctx, query: EventsQuery, flags: ListFlags): Pr
     const floor = query.since ? Date.parse(query.since) : 0;
     const since = new Date(Math.max(newest - OVERLAP_MS, floor)).toISOString();
     const found: EventSummary[] = [];
+    const failedShards = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
       const answer = await api.get<EventList>("/api/events", {
@@ -71,9 +72,17 @@ export async function follow(ctx: Ctx, query: EventsQuery, flags: ListFlags): Pr
         cursor,
       });
       found.push(...answer.events);
+      for (const shard of answer.failedShards) failedShards.add(shard);
       if (!answer.nextCursor) break;
       cursor = answer.nextCursor;
     }
+    const before = newest;
     emit(found, true);
+    // A partial page may lack older events of the unread shards: look from the same moment
+    // again next time (what was printed is not printed twice).
+    if (failedShards.size > 0) {
+      newest = before;
+      ctx.out.warn(`the relay could not read ${[...failedShards].join(", ")}; trying again`);
+    }
   }
 }
