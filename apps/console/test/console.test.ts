@@ -1,9 +1,9 @@
 /**
  * The console in a real browser against a real relay: sign in, titles and focus on navigation,
- * live events and pausing them, filters, event detail and replay (all targets, one), quarantine
- * issues and normalization changes, target creation, pause/resume and secret rotation,
- * dead-letter recovery (all, one time window). Skipped (and said so by `pnpm test`) when
- * Chromium is not installed.
+ * live events and pausing them, filters, a partial page said, event detail and replay (all
+ * targets, one), quarantine issues and normalization changes, target creation, pause/resume and
+ * secret rotation, dead-letter recovery (all, one time window). Skipped (and said so by
+ * `pnpm test`) when Chromium is not installed.
  * CONSOLE_SCREENSHOTS=1 also writes the README's screenshots to apps/console/screenshots/.
  */
 import { mkdirSync } from "node:fs";
@@ -182,6 +182,23 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     expect(await page.locator(`tr[data-event-id="${ids[0]}"]`).count()).toBe(0);
     const cells = await page.locator("tbody tr td:nth-child(2)").allTextContents();
     for (const cell of cells) expect(cell).toMatch(/message-failed 4432 /);
+  });
+
+  it("says when a page lacks shards the relay could not read, and asks again", async () => {
+    // The relay names the shards it could not read; a real one fails only on Cloudflare's bad
+    // days, so the answer is edited on its way to the page.
+    const partial = /\/api\/events(\?|$)/;
+    await page.route(partial, async (route) => {
+      const answer = await route.fetch();
+      const body = { ...(await answer.json()), failedShards: ["e1-shard-3"] };
+      await route.fulfill({ response: answer, json: body });
+    });
+    await page.reload();
+    const notice = page.getByRole("status").filter({ hasText: "could not read e1-shard-3" });
+    await notice.waitFor(WAIT);
+    await page.unroute(partial);
+    await notice.getByRole("button", { name: "Try again" }).click();
+    await notice.waitFor({ state: "detached", ...WAIT });
   });
 
   it("opens an event, shows Bandwidth context and replays it", async () => {

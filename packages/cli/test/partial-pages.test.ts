@@ -17,7 +17,7 @@ describe("tail catch-up", () => {
     const relay = await scriptedRelay([
       () => page([]), // the baseline: nothing before the tail started
       () => page([]), // the first connection's catch-up
-      () => page([], ["shard-0-1"]), // after the drop: the shard holding the gap is unreadable
+      () => page([], ["e1-shard-3"]), // after the drop: the shard holding the gap is unreadable
       () => page([summary(ID, missedAt)]), // the second pass reads it
     ]);
     relays.push(relay);
@@ -40,7 +40,7 @@ describe("tail catch-up", () => {
     expect(notes[2]).toMatch(
       /^reconnected after \S+; catching up on the gap failed, trying again in a moment$/,
     );
-    expect(notes[3]).toMatch(/catch-up failed \(the relay could not read shard-0-1\)$/);
+    expect(notes[3]).toMatch(/catch-up failed \(the relay could not read e1-shard-3\)$/);
     expect(notes[4]).toBe("caught up 1 event(s) the live feed missed");
     expect(out.match(new RegExp(ID, "g"))).toHaveLength(1);
     expect(relay.connections()).toBe(2);
@@ -61,7 +61,7 @@ describe("events list --follow", () => {
     const newer = summary("evt_00000000000000000000000000000002", new Date(now).toISOString());
     const relay = await scriptedRelay([
       () => page([]), // the latest few, shown first
-      () => page([newer], ["shard-0-1"]), // a poll that could not read the shard of `older`
+      () => page([newer], ["e1-shard-3"]), // a poll that could not read the shard of `older`
       () => page([older, newer]),
     ]);
     let err = "";
@@ -73,7 +73,7 @@ describe("events list --follow", () => {
     await relay.close();
     expect(result.code).toBe(0);
     expect(result.lines().map((l) => JSON.parse(l).event.id)).toEqual([newer.id, older.id]);
-    expect(err).toContain("the relay could not read shard-0-1; trying again");
+    expect(err).toContain("the relay could not read e1-shard-3; trying again");
     // The poll after the partial one starts where that one did, so `older` is still inside it.
     expect(relay.calls[2]).toBe(relay.calls[1]);
   });

@@ -5,7 +5,7 @@
  * move.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { Badge, ErrorBox } from "../components.tsx";
+import { Badge, ErrorBox, Notice } from "../components.tsx";
 import { useApi } from "../data.ts";
 import { filtersFrom, matches, toQuery } from "../filters.ts";
 import { formatTime } from "../format.ts";
@@ -167,6 +167,7 @@ export function EventsView() {
         )}
       </div>
       <ErrorBox error={list.error} />
+      <PartialNotice failed={list.data?.failedShards ?? []} reload={list.reload} />
       <div class="table-wrap">
         <table class="events" aria-busy={list.loading}>
           <caption class="visually-hidden">Events, newest first</caption>
@@ -222,5 +223,18 @@ export function EventsView() {
         )}
       </nav>
     </section>
+  );
+}
+
+/** A page some shards could not answer lacks their events: say which, and offer to ask again. */
+function PartialNotice({ failed, reload }: { failed: string[]; reload: () => void }) {
+  if (failed.length === 0) return null;
+  return (
+    <Notice>
+      This page may be missing events: the relay could not read {failed.join(", ")}.{" "}
+      <button type="button" class="secondary" onClick={reload}>
+        Try again
+      </button>
+    </Notice>
   );
 }
