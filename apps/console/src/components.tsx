@@ -43,6 +43,19 @@ export function ErrorBox({ error }: { error: string | null }) {
   );
 }
 
+/** An answer some shards could not give lacks their events: say which, and offer to ask again. */
+export function PartialNotice({ failed, reload }: { failed: string[]; reload: () => void }) {
+  if (failed.length === 0) return null;
+  return (
+    <Notice>
+      This may be missing events: the relay could not read {failed.join(", ")}.{" "}
+      <button type="button" class="secondary" onClick={reload}>
+        Try again
+      </button>
+    </Notice>
+  );
+}
+
 /** A polite live region: screen readers hear results of actions without losing their place. */
 export function Notice({ children }: { children: ComponentChildren }) {
   return (

@@ -47,16 +47,27 @@ export function useApi<T>(path: string | null): Loaded<T> {
   return { data, error, loading: loading || (path !== null && answered !== path), reload };
 }
 
-/** Fetches every page of an event query up to `max` events (for counts and charts). */
-export async function fetchAllEvents<E>(query: string, max: number): Promise<E[]> {
+/**
+ * Fetches every page of an event query up to `max` events (for counts and charts), with the
+ * shards the relay could not read on any page: their events are missing from the answer.
+ */
+export async function fetchAllEvents<E>(
+  query: string,
+  max: number,
+): Promise<{ events: E[]; failedShards: string[] }> {
   const events: E[] = [];
+  const failed = new Set<string>();
   let cursor: string | null = null;
   do {
     const sep = query ? "&" : "?";
     const path: string = `/api/events${query}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const page: { events: E[]; nextCursor: string | null } = await api("GET", path);
+    const page: { events: E[]; nextCursor: string | null; failedShards: string[] } = await api(
+      "GET",
+      path,
+    );
     events.push(...page.events);
+    for (const shard of page.failedShards) failed.add(shard);
     cursor = page.nextCursor;
   } while (cursor && events.length < max);
-  return events;
+  return { events, failedShards: [...failed] };
 }

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, describeFailure } from "../api.ts";
-import { Badge, ErrorBox, Notice, useAction } from "../components.tsx";
+import { Badge, ErrorBox, Notice, PartialNotice, useAction } from "../components.tsx";
 import { fetchAllEvents, useApi } from "../data.ts";
 import { type Filters, filtersFrom, toQuery } from "../filters.ts";
 import { formatTime, isoToLocalInput, localInputToIso } from "../format.ts";
@@ -29,6 +29,7 @@ export function DeadLetters() {
   const [dead, setDead] = useState<Dead[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
+  const [failedShards, setFailedShards] = useState<string[]>([]);
   const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const all = filtersFrom(new URLSearchParams(query));
@@ -40,8 +41,9 @@ export function DeadLetters() {
     let cancelled = false;
     setDead(null);
     fetchAllEvents<EventSummary>(toQuery({ ...filters, deliveryStatus: "dead" }), MAX)
-      .then((events) => {
+      .then(({ events, failedShards }) => {
         if (cancelled) return;
+        setFailedShards(failedShards);
         setDead(
           events.flatMap((event) =>
             event.deliveries
@@ -124,12 +126,13 @@ export function DeadLetters() {
         ))}
       </form>
       <ErrorBox error={loadError ?? action.error} />
+      <PartialNotice failed={failedShards} reload={() => setGeneration((g) => g + 1)} />
       {notice && <Notice>{notice}</Notice>}
       <div class="title-row">
         <p class="count" aria-live="polite">
           {dead === null
             ? "Counting…"
-            : `${dead.length} dead deliver${dead.length === 1 ? "y" : "ies"}${dead.length >= MAX ? " (at least)" : ""}`}
+            : `${dead.length} dead deliver${dead.length === 1 ? "y" : "ies"}${dead.length >= MAX || failedShards.length > 0 ? " (at least)" : ""}`}
         </p>
         <button
           type="button"

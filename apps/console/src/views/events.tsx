@@ -5,7 +5,7 @@
  * move.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { Badge, ErrorBox, Notice } from "../components.tsx";
+import { Badge, ErrorBox, PartialNotice } from "../components.tsx";
 import { useApi } from "../data.ts";
 import { filtersFrom, matches, toQuery } from "../filters.ts";
 import { formatTime } from "../format.ts";
@@ -223,18 +223,5 @@ export function EventsView() {
         )}
       </nav>
     </section>
-  );
-}
-
-/** A page some shards could not answer lacks their events: say which, and offer to ask again. */
-function PartialNotice({ failed, reload }: { failed: string[]; reload: () => void }) {
-  if (failed.length === 0) return null;
-  return (
-    <Notice>
-      This page may be missing events: the relay could not read {failed.join(", ")}.{" "}
-      <button type="button" class="secondary" onClick={reload}>
-        Try again
-      </button>
-    </Notice>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { describeFailure } from "../api.ts";
-import { ErrorBox } from "../components.tsx";
+import { ErrorBox, PartialNotice } from "../components.tsx";
 import { fetchAllEvents, useApi } from "../data.ts";
 import { formatMs } from "../format.ts";
 import { subscribeTail } from "../live.ts";
@@ -40,11 +40,17 @@ export function Overview() {
   const [events, setEvents] = useState<EventSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [failedShards, setFailedShards] = useState<string[]>([]);
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     const since = new Date(Date.now() - MINUTES * 60_000).toISOString();
     fetchAllEvents<EventSummary>(`?since=${encodeURIComponent(since)}`, MAX_EVENTS)
-      .then(setEvents)
+      .then((answer) => {
+        setEvents(answer.events);
+        setFailedShards(answer.failedShards);
+        setError(null);
+      })
       .catch((err) => setError(describeFailure(err)));
     let pending: ReturnType<typeof setTimeout> | undefined;
     const stop = subscribeTail((message) => {
@@ -62,7 +68,7 @@ export function Overview() {
       clearTimeout(pending);
       stop();
     };
-  }, [stats.reload]);
+  }, [stats.reload, generation]);
 
   const byType = useMemo(() => perMinute(events, (e) => e.type ?? "(none)", now), [events, now]);
   const byStatus = useMemo(() => perMinute(events, (e) => e.status, now), [events, now]);
@@ -77,6 +83,7 @@ export function Overview() {
     <section>
       <h1>Overview</h1>
       <ErrorBox error={error ?? stats.error} />
+      <PartialNotice failed={failedShards} reload={() => setGeneration((g) => g + 1)} />
       {s && (
         <dl class="kpis">
           <div>
