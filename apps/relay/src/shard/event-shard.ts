@@ -12,8 +12,9 @@ import { EpochClosure } from "./epoch-closure.ts";
 import { EventStore } from "./event-store.ts";
 import { migrate, SHARD_MIGRATIONS } from "./migrations.ts";
 import { ShardQueries } from "./queries.ts";
+import { replayDeliveries } from "./replay-deliveries.ts";
 import { Retention } from "./retention.ts";
-import { isSendable, TargetCache } from "./target-cache.ts";
+import { TargetCache, targetChanges } from "./target-cache.ts";
 import type {
   EventFilter,
   IngestOutcome,
@@ -149,15 +150,12 @@ export class EventShard extends DurableObject<RelayEnv> {
     const before = this.targets.apply(snapshot);
     if (before === undefined) return;
     const now = Date.now();
-    // A target that is back (resumed, re-enabled, circuit closed) gets its backlog now rather
-    // than at the end of backoffs that only measured its outage. Never on first sight: a
-    // fresh shard knows no "before".
-    const sendableBefore = new Set(before?.targets.filter(isSendable).map((t) => t.id));
-    const resumed = snapshot.targets.filter((t) => isSendable(t) && !sendableBefore.has(t.id));
-    if (before) for (const target of resumed) this.store.makeDueNow(target.id, now);
+    const { resumed, removed } = targetChanges(before, snapshot);
+    // A target that is back gets its backlog now rather than at the end of backoffs that only
+    // measured its outage. Never on first sight: a fresh shard knows no "before".
+    if (before) for (const targetId of resumed) this.store.makeDueNow(targetId, now);
     // A deleted target's pending deliveries must be marked failed: run the alarm now.
-    const ids = new Set(snapshot.targets.map((t) => t.id));
-    if (before?.targets.some((t) => !ids.has(t.id))) await this.wakeAt(now, "no-later");
+    if (removed) await this.wakeAt(now, "no-later");
     else if (resumed.length > 0) await this.wakeAt(this.nextWake(snapshot), "exactly");
   }
 
@@ -198,29 +196,12 @@ export class EventShard extends DurableObject<RelayEnv> {
     if (!row) return null;
     if (row.status === "quarantined") return { error: "quarantined" };
     const { targets } = await this.targets.forDelivery();
-    const chosen =
-      targetId === undefined
-        ? targets.filter((t) =>
-            targetWants(t, {
-              type: row.type,
-              direction: row.direction,
-              owner: row.owner,
-              applicationId: row.application_id,
-            }),
-          )
-        : targets.filter((t) => t.id === targetId);
-    if (chosen.length === 0)
-      return { error: targetId === undefined ? "no_target" : "unknown_target" };
+    const chosen = replayDeliveries(row, targets, targetId);
+    if ("error" in chosen) return chosen;
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      this.store.queueDeliveries(
-        chosen.map((t) => ({ eventId, targetId: t.id, messageId: row.message_id })),
-        now,
-      );
-      this.store.refreshEventStatus(eventId, now);
-    });
+    this.ctx.storage.transactionSync(() => this.store.requeue(chosen.deliveries, now));
     await this.wakeAt(now, "no-later");
-    return { queued: chosen.length };
+    return { queued: chosen.deliveries.length };
   }
 
   /** Re-queues every failed or dead delivery (of one target, if given). */
@@ -228,10 +209,7 @@ export class EventShard extends DurableObject<RelayEnv> {
     const now = Date.now();
     const queued = this.ctx.storage.transactionSync(() => {
       const deliveries = this.queue.finished(status, targetId);
-      this.store.queueDeliveries(deliveries, now);
-      for (const eventId of new Set(deliveries.map((d) => d.eventId))) {
-        this.store.refreshEventStatus(eventId, now);
-      }
+      this.store.requeue(deliveries, now);
       return deliveries.length;
     });
     if (queued > 0) await this.wakeAt(now, "no-later");

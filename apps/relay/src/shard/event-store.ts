@@ -185,6 +185,14 @@ export class EventStore {
     }
   }
 
+  /** A replay or bulk retry: the deliveries start over, and their events' status follows. */
+  requeue(deliveries: readonly DeliveryToQueue[], now: number): void {
+    this.queueDeliveries(deliveries, now);
+    for (const eventId of new Set(deliveries.map((d) => d.eventId))) {
+      this.refreshEventStatus(eventId, now);
+    }
+  }
+
   /** A target that is back gets its waiting deliveries now, not at the end of their backoff. */
   makeDueNow(targetId: string, now: number): void {
     this.sql.exec(

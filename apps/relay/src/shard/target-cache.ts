@@ -109,6 +109,25 @@ export class TargetCache {
   }
 }
 
+/**
+ * What a new snapshot changes for the deliveries held here: the targets sendable now that were
+ * not (resumed, re-enabled, circuit closed; on first sight, every sendable one) and whether any
+ * was deleted.
+ */
+export function targetChanges(
+  before: TargetsSnapshot | null,
+  after: TargetsSnapshot,
+): { resumed: string[]; removed: boolean } {
+  const sendableBefore = new Set(before?.targets.filter(isSendable).map((t) => t.id));
+  const ids = new Set(after.targets.map((t) => t.id));
+  return {
+    resumed: after.targets
+      .filter((t) => isSendable(t) && !sendableBefore.has(t.id))
+      .map((t) => t.id),
+    removed: before?.targets.some((t) => !ids.has(t.id)) ?? false,
+  };
+}
+
 /** A target a shard sends to: enabled and neither paused, disabled nor circuit-open. */
 export function isSendable(target: DeliveryTarget): boolean {
   return target.enabled && target.state === "active";
