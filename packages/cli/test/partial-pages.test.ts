@@ -7,18 +7,21 @@ import { cli, until } from "./helpers.ts";
 import { page, scriptedRelay, summary } from "./scripted-relay.ts";
 
 const ID = "evt_0123456789abcdef0123456789abcdef";
+const READABLE = "evt_fedcba9876543210fedcba9876543210";
 
 describe("tail catch-up", () => {
   const relays: { close(): Promise<void> }[] = [];
   afterAll(() => Promise.all(relays.map((r) => r.close())));
 
-  it("says so when the gap's catch-up is partial, and catches up on the next pass", async () => {
-    const missedAt = new Date().toISOString();
+  it("hands over what a partial catch-up found, says so, and adds the rest on the next pass", async () => {
+    const at = new Date().toISOString();
+    const readable = summary(READABLE, at);
     const relay = await scriptedRelay([
       () => page([]), // the baseline: nothing before the tail started
       () => page([]), // the first connection's catch-up
-      () => page([], ["e1-shard-3"]), // after the drop: the shard holding the gap is unreadable
-      () => page([summary(ID, missedAt)]), // the second pass reads it
+      // After the drop: one shard of the gap answers, the other cannot be read.
+      () => page([readable], ["e1-shard-3"]),
+      () => page([readable, summary(ID, at)]), // the second pass reads both
     ]);
     relays.push(relay);
     let out = "";
@@ -37,12 +40,14 @@ describe("tail catch-up", () => {
     const notes = err.split("\n").filter(Boolean);
     expect(notes[0]).toMatch(/^connected to ws:\/\/127\.0\.0\.1:\d+\/api\/tail/);
     expect(notes[1]).toMatch(/^connection lost \(.+\); reconnecting…$/);
-    expect(notes[2]).toMatch(
-      /^reconnected after \S+; catching up on the gap failed, trying again in a moment$/,
-    );
-    expect(notes[3]).toMatch(/catch-up failed \(the relay could not read e1-shard-3\)$/);
+    expect(notes[2]).toMatch(/^reconnected after \S+; caught up 1 event from the gap$/);
+    expect(notes[3]).toMatch(/catch-up incomplete \(the relay could not read e1-shard-3\)$/);
     expect(notes[4]).toBe("caught up 1 event(s) the live feed missed");
+    expect(notes).toHaveLength(5);
+    // Each event once, the readable one before the other was found.
+    expect(out.match(new RegExp(READABLE, "g"))).toHaveLength(1);
     expect(out.match(new RegExp(ID, "g"))).toHaveLength(1);
+    expect(out.indexOf(READABLE)).toBeLessThan(out.indexOf(ID));
     expect(relay.connections()).toBe(2);
     // The dropped connection's own second pass never ran: four reads, and both of the second
     // connection's passes started from the same moment.

@@ -1,9 +1,10 @@
 /** `bw-relay events list [filters] [--follow]` and `bw-relay events show ID`. */
 import type { EventsQuery } from "@bw-relay/api";
 import { type Command, Option } from "commander";
-import type { EventList, EventSummary } from "../api-types.ts";
+import type { EventSummary } from "../api-types.ts";
 import type { ApiClient } from "../client.ts";
 import { type App, type Ctx, examples, intOption } from "../context.ts";
+import { readEventPages } from "../event-pages.ts";
 import { targetId } from "../resolve.ts";
 import { durationOption, formatTime, parseTime } from "../time.ts";
 import { showEvent } from "./event-show.ts";
@@ -58,27 +59,16 @@ async function list(ctx: Ctx, flags: ListFlags): Promise<void> {
   const api = ctx.api();
   const query = await eventQuery(api, flags);
   if (flags.follow) return follow(ctx, query, flags);
-  const events: EventSummary[] = [];
-  let cursor = flags.cursor;
-  let nextCursor: string | null = null;
-  const failedShards = new Set<string>();
-  for (let page = 0; page < (flags.all ? MAX_PAGES : 1); page++) {
-    const answer = await api.get<EventList>("/api/events", {
-      ...query,
-      limit: flags.limit ?? 50,
-      cursor,
-    });
-    events.push(...answer.events);
-    for (const name of answer.failedShards) failedShards.add(name);
-    nextCursor = answer.nextCursor;
-    if (!nextCursor) break;
-    cursor = nextCursor;
-  }
-  if (ctx.out.json) return ctx.out.data({ events, nextCursor, failedShards: [...failedShards] });
+  const { events, failedShards, nextCursor } = await readEventPages(
+    api,
+    { ...query, limit: flags.limit ?? 50, cursor: flags.cursor },
+    flags.all ? MAX_PAGES : 1,
+  );
+  if (ctx.out.json) return ctx.out.data({ events, nextCursor, failedShards });
   // A shard that could not be read leaves its events out: say so rather than show a quiet gap.
-  if (failedShards.size > 0) {
+  if (failedShards.length > 0) {
     ctx.out.warn(
-      `partial: shard(s) ${[...failedShards].join(", ")} could not be read; their events are missing, retry to see them`,
+      `partial: shard(s) ${failedShards.join(", ")} could not be read; their events are missing, retry to see them`,
     );
   }
   if (events.length === 0) return ctx.out.line("no events match");

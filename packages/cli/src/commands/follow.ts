@@ -6,6 +6,7 @@
 import type { EventsQuery } from "@bw-relay/api";
 import type { EventList, EventSummary } from "../api-types.ts";
 import type { Ctx } from "../context.ts";
+import { readEventPages } from "../event-pages.ts";
 import { eventLine } from "../render.ts";
 import { SeenSet, sleep } from "../util.ts";
 
@@ -61,28 +62,18 @@ export async function follow(ctx: Ctx, query: EventsQuery, flags: ListFlags): Pr
     if (done()) break;
     const floor = query.since ? Date.parse(query.since) : 0;
     const since = new Date(Math.max(newest - OVERLAP_MS, floor)).toISOString();
-    const found: EventSummary[] = [];
-    const failedShards = new Set<string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
-      const answer = await api.get<EventList>("/api/events", {
-        ...query,
-        since,
-        limit: 500,
-        cursor,
-      });
-      found.push(...answer.events);
-      for (const shard of answer.failedShards) failedShards.add(shard);
-      if (!answer.nextCursor) break;
-      cursor = answer.nextCursor;
-    }
+    const { events: found, failedShards } = await readEventPages(
+      api,
+      { ...query, since, limit: 500 },
+      MAX_PAGES_PER_POLL,
+    );
     const before = newest;
     emit(found, true);
     // A partial page may lack older events of the unread shards: look from the same moment
     // again next time (what was printed is not printed twice).
-    if (failedShards.size > 0) {
+    if (failedShards.length > 0) {
       newest = before;
-      ctx.out.warn(`the relay could not read ${[...failedShards].join(", ")}; trying again`);
+      ctx.out.warn(`the relay could not read ${failedShards.join(", ")}; trying again`);
     }
   }
 }

@@ -82,7 +82,7 @@ export function session(ctx: Ctx, flags: StreamFlags): Session {
           ),
         );
       }
-      if (s.kind === "catch-up-failed") out.warn(`catch-up failed (${s.reason})`);
+      if (s.kind === "catch-up-incomplete") out.warn(`catch-up incomplete (${s.reason})`);
       if (s.kind === "caught-up")
         out.note(out.c.dim(`caught up ${s.count} event(s) the live feed missed`));
       if (s.kind === "catch-up-truncated")

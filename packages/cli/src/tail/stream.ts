@@ -10,6 +10,7 @@ import WebSocket from "ws";
 import type { DeliveryUpdate, EventList, EventSummary } from "../api-types.ts";
 import { type ApiClient, describeNetworkError, USER_AGENT } from "../client.ts";
 import type { CliError } from "../errors.ts";
+import { readEventPages } from "../event-pages.ts";
 import { SeenSet, sleep } from "../util.ts";
 
 export type TailStatus =
@@ -17,7 +18,8 @@ export type TailStatus =
   | { kind: "disconnected"; reason: string }
   /** `caughtUp` is null when the catch-up request failed (a second pass follows). */
   | { kind: "reconnected"; gapMs: number; caughtUp: number | null }
-  | { kind: "catch-up-failed"; reason: string }
+  /** A pass failed, or some shards could not be read: a later pass tries again. */
+  | { kind: "catch-up-incomplete"; reason: string }
   | { kind: "caught-up"; count: number }
   | { kind: "catch-up-truncated"; skipped: string };
 
@@ -79,31 +81,37 @@ export async function runTail(options: TailOptions, handlers: TailHandlers): Pro
   /** Where a connection's catch-up starts: just before the newest event seen when it opened. */
   const catchUpFrom = () => new Date(Math.max(startAt, newest - OVERLAP_MS)).toISOString();
 
-  const catchUp = async (since: string): Promise<number> => {
-    const found: EventSummary[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < CATCH_UP_PAGES; page++) {
-      const answer = await api.get<EventList>("/api/events", { since, limit: 500, cursor });
-      // A page some shards could not answer may lack exactly the events missed: not caught up.
-      if (answer.failedShards.length > 0) {
-        throw new Error(`the relay could not read ${answer.failedShards.join(", ")}`);
-      }
-      found.push(...answer.events);
-      if (!answer.nextCursor) break;
-      cursor = answer.nextCursor;
-      if (page === CATCH_UP_PAGES - 1) {
-        handlers.status({
-          kind: "catch-up-truncated",
-          skipped: `events older than ${found.at(-1)?.receivedAt}`,
-        });
-      }
+  /** Hands over what arrived since `since`; a page the relay could not fully read is named. */
+  const catchUp = async (since: string): Promise<{ count: number; failedShards: string[] }> => {
+    const pages = await readEventPages(api, { since, limit: 500 }, CATCH_UP_PAGES);
+    if (pages.nextCursor) {
+      handlers.status({
+        kind: "catch-up-truncated",
+        skipped: `events older than ${pages.events.at(-1)?.receivedAt}`,
+      });
     }
     let count = 0;
-    for (const e of found.sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt))) {
-      if (deliver(e, "catch-up")) count++;
-    }
+    const oldestFirst = pages.events.sort(
+      (a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt),
+    );
+    for (const e of oldestFirst) if (deliver(e, "catch-up")) count++;
     await queue;
-    return count;
+    return { count, failedShards: pages.failedShards };
+  };
+
+  /**
+   * One catch-up pass that never throws: how many events it handed over (null when the request
+   * failed) and why it is incomplete (a failure, or shards that could not be read), if it is.
+   */
+  const pass = async (since: string): Promise<{ count: number | null; problem: string | null }> => {
+    try {
+      const { count, failedShards } = await catchUp(since);
+      const problem =
+        failedShards.length > 0 ? `the relay could not read ${failedShards.join(", ")}` : null;
+      return { count, problem };
+    } catch (err) {
+      return { count: null, problem: (err as Error).message };
+    }
   };
 
   let attempt = 0;
@@ -121,34 +129,30 @@ export async function runTail(options: TailOptions, handlers: TailHandlers): Pro
           connectedOnce = true;
           handlers.status({ kind: "connected", url: tailUrl(api.conn.url) });
         }
-        // Both passes start where the gap did, whatever live events arrive meanwhile.
+        // Both passes start where the gap did, whatever live events arrive meanwhile. What a
+        // pass finds is handed over even when it is incomplete; the next pass adds the rest.
         const since = catchUpFrom();
-        let caughtUp: number | null = null;
-        let failure: string | null = null;
-        try {
-          caughtUp = await catchUp(since);
-        } catch (err) {
-          failure = (err as Error).message;
-        }
+        const first = await pass(since);
         if (gapStart !== null) {
-          handlers.status({ kind: "reconnected", gapMs: Date.now() - gapStart, caughtUp });
+          handlers.status({
+            kind: "reconnected",
+            gapMs: Date.now() - gapStart,
+            caughtUp: first.count,
+          });
         }
-        if (failure !== null) handlers.status({ kind: "catch-up-failed", reason: failure });
+        if (first.problem) handlers.status({ kind: "catch-up-incomplete", reason: first.problem });
         // The second pass belongs to this connection: once it has closed, the next connection
         // catches up for itself (two passes at once would only split the count between them).
-        // It is tried again while it fails, a few times, as long as the connection lasts.
+        // While it is incomplete it is tried again, a few times, as long as the connection lasts.
         await sleep(PUBLISH_GRACE_MS, connection);
         for (let tries = 1; !connection.aborted; tries++) {
-          try {
-            const late = await catchUp(since);
-            if (late > 0) handlers.status({ kind: "caught-up", count: late });
-            return;
-          } catch (err) {
-            if (connection.aborted) return;
-            handlers.status({ kind: "catch-up-failed", reason: (err as Error).message });
-            if (tries === LATE_PASS_TRIES) return;
-            await sleep(PUBLISH_GRACE_MS * 2 ** tries, connection);
-          }
+          const late = await pass(since);
+          if (connection.aborted) return;
+          if (late.count) handlers.status({ kind: "caught-up", count: late.count });
+          if (late.problem === null) return;
+          handlers.status({ kind: "catch-up-incomplete", reason: late.problem });
+          if (tries === LATE_PASS_TRIES) return;
+          await sleep(PUBLISH_GRACE_MS * 2 ** tries, connection);
         }
       },
       onMessage: (data) => {
