@@ -14,6 +14,9 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/bw-relay-load-XXXXXX")
 git clone -q "$root" "$dir/repo" && cd "$dir/repo" || exit 2
 export CI=true WRANGLER_SEND_METRICS=false TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 failed=0
+pids=()
+# Ctrl-C or an error must not leave the busy loops spinning.
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
 for n in $(seq 1 "$runs"); do
   pids=()
   for _ in $(seq 1 "$loops"); do
@@ -32,5 +35,4 @@ for n in $(seq 1 "$runs"); do
     sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "×|FAIL|Failed:" | head -20
   fi
 done
-rm -rf "$dir"
 exit "$failed"
